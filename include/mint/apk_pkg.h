@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One package's metadata, as every apk text format carries it: a .PKGINFO,
+ * a record of an APKINDEX and a record of the installed database all fill
+ * this same struct, so they convert into each other without loss.
+ *
+ * Strings are malloc'd and NUL-terminated, NULL when absent (an empty field
+ * that was present, such as "U:", is ""). Dependency-like fields are kept as
+ * lists of their textual items ("so:libc.musl-x86_64.so.1", "foo>=1.2");
+ * mint/apk_dep.h parses an item.
+ */
+#ifndef MINT_APK_PKG_H
+#define MINT_APK_PKG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mint_strlist {
+	char **items;
+	size_t n;
+};
+
+int mint_strlist_add(struct mint_strlist *l, const char *s, size_t len);
+void mint_strlist_free(struct mint_strlist *l);
+
+struct mint_apk_pkg {
+	char *name;         /* P / pkgname */
+	char *version;      /* V / pkgver */
+	char *arch;         /* A / arch */
+	char *description;  /* T / pkgdesc */
+	char *url;          /* U / url */
+	char *license;      /* L / license */
+	char *origin;       /* o / origin */
+	char *maintainer;   /* m / maintainer */
+	char *commit;       /* c / commit */
+	char *packager;     /* .PKGINFO packager (not in indexes) */
+	char *identity;     /* C: "Q1<base64 SHA-1>" text, as written */
+	char *datahash;     /* .PKGINFO datahash: hex SHA-256 of the data member */
+
+	bool has_build_time;
+	uint64_t build_time;     /* t / builddate, unix seconds */
+	bool has_file_size;
+	uint64_t file_size;      /* S: size of the .apk file */
+	bool has_installed_size;
+	uint64_t installed_size; /* I / size */
+	bool has_provider_priority;
+	uint64_t provider_priority; /* k / provider_priority */
+	bool has_replaces_priority;
+	uint64_t replaces_priority; /* q / replaces_priority */
+
+	struct mint_strlist depends;    /* D / depend */
+	struct mint_strlist provides;   /* p / provides */
+	struct mint_strlist install_if; /* i / install_if */
+	struct mint_strlist replaces;   /* r / replaces */
+	struct mint_strlist triggers;   /* .PKGINFO triggers */
+};
+
+void mint_apk_pkg_free(struct mint_apk_pkg *p);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The shared package metadata record (see mint/apk_pkg.h). */
+#include "mint/apk_pkg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mint/err.h"
+
+int mint_strlist_add(struct mint_strlist *l, const char *s, size_t len)
+{
+	char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+	if (!items)
+		return MINT_ENOMEM;
+	l->items = items;
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return MINT_ENOMEM;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	l->items[l->n++] = copy;
+	return 0;
+}
+
+void mint_strlist_free(struct mint_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+void mint_apk_pkg_free(struct mint_apk_pkg *p)
+{
+	char **strings[] = {
+		&p->name, &p->version, &p->arch, &p->description, &p->url, &p->license,
+		&p->origin, &p->maintainer, &p->commit, &p->packager, &p->identity, &p->datahash,
+	};
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		free(*strings[i]);
+	mint_strlist_free(&p->depends);
+	mint_strlist_free(&p->provides);
+	mint_strlist_free(&p->install_if);
+	mint_strlist_free(&p->replaces);
+	mint_strlist_free(&p->triggers);
+	memset(p, 0, sizeof(*p));
+}

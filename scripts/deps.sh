@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian bookworm packages that building, testing and the demo
+# need. Safe to run again: it only calls apt-get when something is missing.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential meson ninja-build pkg-config git
+	# libraries libmint links against
+	libssl-dev zlib1g-dev libjansson-dev libyaml-dev libcurl4-openssl-dev
+	libdeflate-dev libzstd-dev libsodium-dev
+	# tests, sanitizers and fuzzing
+	libcmocka-dev clang llvm libclang-rt-14-dev python3 openssl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

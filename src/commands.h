@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Entry points of the subcommands, one per src/cmd_*.c file. */
+#ifndef MINT_COMMANDS_H
+#define MINT_COMMANDS_H
+
+int cmd_apk(int argc, char **argv);
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mint: the command-line front end. Each command lives in its own cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "mint/version.h"
+
+static const struct cli_command top_commands[] = {
+	{ "apk", cmd_apk, "read, verify and index apk packages" },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("mint %s\n", mint_version());
+		return CLI_EXIT_OK;
+	}
+	return cli_dispatch("mint", top_commands, sizeof(top_commands) / sizeof(top_commands[0]),
+			    argc, argv);
+}
