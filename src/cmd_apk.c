@@ -6,6 +6,7 @@
 
 static const struct cli_command apk_commands[] = {
 	/* entries: { "name", cmd_apk_<name>, "summary" }, */
+	{ "version", cmd_apk_version, "compare or check apk version strings" },
 	{ 0 },
 };
 

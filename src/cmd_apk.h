@@ -3,4 +3,6 @@
 #ifndef MINT_CMD_APK_H
 #define MINT_CMD_APK_H
 
+int cmd_apk_version(int argc, char **argv);
+
 #endif
