@@ -17,8 +17,10 @@
  * Reading is strict where apk-tools is: a letter it does not know (even
  * lowercase) means the file was written by a newer apk-tools and is an
  * error, as are M/R before any F, a/Z before any R in the directory, F before
- * P, an f: flag other than f s x S, bad numbers and NUL bytes; errors carry
- * line:column. Every record needs a non-empty P and V.
+ * P, an f: flag other than f s x S, bad numbers, NUL bytes and a non-empty
+ * line that is not "X:..." (apk-tools takes a 1-byte line as a record end);
+ * errors carry line:column. Every record needs a non-empty P and V; the last
+ * record may end at the end of the text without a blank line.
  *
  * Writing follows apk-tools: the header, then g r q s f when present, then
  * each directory as F, [M], and per file R, [a], [Z]; a blank line ends each
