@@ -54,6 +54,23 @@ struct mint_apk_pkg {
 	struct mint_strlist install_if; /* i / install_if */
 	struct mint_strlist replaces;   /* r / replaces */
 	struct mint_strlist triggers;   /* .PKGINFO triggers */
+
+	/* Index reader verdict: the record carried an unknown uppercase field,
+	 * so apk-tools would refuse to install it. Never written out. */
+	bool uninstallable;
+
+	/* Installed database only (lib/apk/db/installed). */
+	struct mint_strlist tags;       /* g: space-separated tags */
+	char *repo_tag;                 /* s: repository tag the package came from */
+	unsigned db_flags;              /* f: MINT_APK_DBF_* */
+};
+
+/* Letters of the installed database's f: field. */
+enum mint_apk_db_flag {
+	MINT_APK_DBF_BROKEN_FILES = 1 << 0,  /* 'f' */
+	MINT_APK_DBF_BROKEN_SCRIPT = 1 << 1, /* 's' */
+	MINT_APK_DBF_BROKEN_XATTR = 1 << 2,  /* 'x' */
+	MINT_APK_DBF_SHA256_160 = 1 << 3,    /* 'S': Z: digests are SHA-256 cut to 160 bits */
 };
 
 void mint_apk_pkg_free(struct mint_apk_pkg *p);

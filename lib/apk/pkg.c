@@ -36,6 +36,7 @@ void mint_apk_pkg_free(struct mint_apk_pkg *p)
 	char **strings[] = {
 		&p->name, &p->version, &p->arch, &p->description, &p->url, &p->license,
 		&p->origin, &p->maintainer, &p->commit, &p->packager, &p->identity, &p->datahash,
+		&p->repo_tag,
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		free(*strings[i]);
@@ -44,5 +45,6 @@ void mint_apk_pkg_free(struct mint_apk_pkg *p)
 	mint_strlist_free(&p->install_if);
 	mint_strlist_free(&p->replaces);
 	mint_strlist_free(&p->triggers);
+	mint_strlist_free(&p->tags);
 	memset(p, 0, sizeof(*p));
 }
