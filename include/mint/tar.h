@@ -82,7 +82,12 @@ int mint_tar_reader_new(struct mint_tar_reader **out, struct mint_source src,
 			struct mint_err *err);
 /* 1: *entry filled (valid until the next call); 0: end of archive; <0 error.
  * Content not read by the caller is skipped. After the end-of-archive blocks
- * only zero bytes may follow (MINT_EFORMAT otherwise). */
+ * only zero bytes may follow (MINT_EFORMAT otherwise); a lone zero block
+ * followed by anything else is MINT_EFORMAT too. Input that ends inside a
+ * header, a PAX/GNU header's entry or content is MINT_ETRUNCATED with the
+ * offset where it ended. Only regular files expose content; the size field
+ * of other types is handled as GNU tar does (see lib/codec/tar_read.c).
+ * After an error every call returns it again. */
 int mint_tar_next(struct mint_tar_reader *r, const struct mint_tar_entry **entry,
 		  struct mint_err *err);
 /* Reads the current entry's content; *got == 0 at its end. */

@@ -436,9 +436,10 @@ static int set_pax_mtime(struct mint_tar_reader *r, struct pending *p, struct mi
 			return pax_error(r, err, MINT_EFORMAT, at, "bad fraction in mtime");
 	}
 	uint64_t v;
-	if (!mint_span_to_u64(secs, &v) || v > (uint64_t)INT64_MAX)
+	uint64_t max = (uint64_t)INT64_MAX + (negative ? 1 : 0);
+	if (!mint_span_to_u64(secs, &v) || v > max)
 		return pax_error(r, err, MINT_EFORMAT, at, "mtime is not a number of seconds");
-	p->mtime = negative ? -(int64_t)v : (int64_t)v;
+	p->mtime = negative ? (int64_t)(0 - v) : (int64_t)v;
 	p->has_mtime = true;
 	return 0;
 }
@@ -637,18 +638,15 @@ static int header_name(struct mint_tar_reader *r, const struct raw_header *h, ch
 	if (h->block[OFF_MAGIC + 5] == '\0')
 		prefix = cstr_field(h->block, OFF_PREFIX, LEN_PREFIX);
 	struct mint_buf b = MINT_BUF_INIT;
-	int rc = 0;
-	if (prefix.len)
-		rc = mint_buf_append_span(&b, prefix) || mint_buf_putc(&b, '/');
-	if (!rc)
-		rc = mint_buf_append_span(&b, name);
-	if (rc) {
-		mint_buf_free(&b);
-		mint_err_set(err, MINT_ENOMEM, "out of memory for an entry name");
-		return fail_at(r, err, MINT_ENOMEM, h->offset);
-	}
-	*out = mint_buf_detach(&b, NULL);
-	return 0;
+	bool joined = !prefix.len ||
+		      (!mint_buf_append_span(&b, prefix) && !mint_buf_putc(&b, '/'));
+	if (joined && !mint_buf_append_span(&b, name))
+		*out = mint_buf_detach(&b, NULL);
+	mint_buf_free(&b);
+	if (*out)
+		return 0;
+	mint_err_set(err, MINT_ENOMEM, "out of memory for an entry name");
+	return fail_at(r, err, MINT_ENOMEM, h->offset);
 }
 
 static int take_name(struct mint_tar_reader *r, const struct raw_header *h, char **out,
