@@ -11,8 +11,10 @@
  * callers clean them with mint_path_clean before use.
  *
  * The writer emits ustar headers, with a PAX header in front only when a
- * field does not fit ustar or the entry carries xattrs or an apk checksum,
- * and pads to 512-byte blocks. Its bytes depend only on the entries given.
+ * field does not fit ustar (or is not ASCII) or the entry carries xattrs or
+ * an apk checksum, and pads to 512-byte blocks. Its bytes depend only on the
+ * entries given; the layout follows Go's archive/tar as melange uses it (PAX
+ * records sorted by key, PAX header blocks with mode, owner and mtime 0).
  */
 #ifndef MINT_TAR_H
 #define MINT_TAR_H
@@ -80,7 +82,12 @@ int mint_tar_reader_new(struct mint_tar_reader **out, struct mint_source src,
 			struct mint_err *err);
 /* 1: *entry filled (valid until the next call); 0: end of archive; <0 error.
  * Content not read by the caller is skipped. After the end-of-archive blocks
- * only zero bytes may follow (MINT_EFORMAT otherwise). */
+ * only zero bytes may follow (MINT_EFORMAT otherwise); a lone zero block
+ * followed by anything else is MINT_EFORMAT too. Input that ends inside a
+ * header, a PAX/GNU header's entry or content is MINT_ETRUNCATED with the
+ * offset where it ended. Only regular files expose content; the size field
+ * of other types is handled as GNU tar does (see lib/codec/tar_read.c).
+ * After an error every call returns it again. */
 int mint_tar_next(struct mint_tar_reader *r, const struct mint_tar_entry **entry,
 		  struct mint_err *err);
 /* Reads the current entry's content; *got == 0 at its end. */
@@ -95,18 +102,23 @@ struct mint_tar_writer {
 	int (*sink)(void *ctx, const void *data, size_t len, struct mint_err *err);
 	void *ctx;
 	uint64_t offset; /* bytes written so far */
-	/* PAX headers are named pax_prefix + the entry's basename; NULL means
-	 * "PaxHeaders.0/", as melange writes them. */
+	/* PAX headers are named <entry's directory>/ + pax_prefix + <entry's
+	 * basename> (cut to 100 bytes), e.g. "usr/bin/PaxHeaders.0/hello"; NULL
+	 * means "PaxHeaders.0/", as melange writes them. */
 	const char *pax_prefix;
+	uint64_t data_left; /* content still owed for the last header; start at 0 */
 };
 
 /* Writes the header(s) for e; content follows with mint_tar_write_data and
- * mint_tar_write_pad. e->header_offset and data_offset are ignored. */
+ * mint_tar_write_pad. e->header_offset and data_offset are ignored. Only
+ * regular files may have e->size != 0. MINT_EINVAL when the previous entry's
+ * content or padding is missing, or e cannot be written. */
 int mint_tar_write_header(struct mint_tar_writer *w, const struct mint_tar_entry *e,
 			  struct mint_err *err);
+/* MINT_EINVAL when len goes past the size given in the header. */
 int mint_tar_write_data(struct mint_tar_writer *w, const void *data, size_t len,
 			struct mint_err *err);
-/* Pads the current content to a block boundary. */
+/* Pads the current content to a block boundary (after all of it). */
 int mint_tar_write_pad(struct mint_tar_writer *w, struct mint_err *err);
 /* Header, content (e->size bytes) and padding in one call. */
 int mint_tar_write_entry(struct mint_tar_writer *w, const struct mint_tar_entry *e,
