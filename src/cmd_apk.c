@@ -5,8 +5,11 @@
 #include "commands.h"
 
 static const struct cli_command apk_commands[] = {
-	/* entries: { "name", cmd_apk_<name>, "summary" }, */
 	{ "version", cmd_apk_version, "compare or check apk version strings" },
+	{ "info", cmd_apk_info, "show a package's metadata, identity and signature status" },
+	{ "verify", cmd_apk_verify, "verify packages and indexes against a keyring" },
+	{ "contents", cmd_apk_contents, "list the files in a package" },
+	{ "index", cmd_apk_index, "read repository indexes (show)" },
 	{ 0 },
 };
 

@@ -4,5 +4,9 @@
 #define MINT_CMD_APK_H
 
 int cmd_apk_version(int argc, char **argv);
+int cmd_apk_contents(int argc, char **argv);
+int cmd_apk_index(int argc, char **argv);
+int cmd_apk_info(int argc, char **argv);
+int cmd_apk_verify(int argc, char **argv);
 
 #endif

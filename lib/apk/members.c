@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small gzip members, signature entries and trust verdicts (see members.h). */
+#include "members.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mint/gzip.h"
+
+#define SIGNATURE_ENTRY_MAX 65536 /* apk-tools ignores larger signature entries */
+
+void apk_small_member_free(struct apk_small_member *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->entries[i].name);
+		mint_buf_free(&m->entries[i].content);
+	}
+	free(m->entries);
+	memset(m, 0, sizeof(*m));
+}
+
+void apk_rebase_offset(struct mint_err *err, uint64_t base)
+{
+	if (err && err->has_offset)
+		err->offset += base;
+}
+
+void apk_relocate_stream_offset(struct mint_err *err, const char *what, uint64_t member_offset)
+{
+	if (!err)
+		return;
+	if (err->has_offset)
+		mint_err_prefix(err, "%s, uncompressed offset %llu", what,
+				(unsigned long long)err->offset);
+	else
+		mint_err_prefix(err, "%s", what);
+	err->has_offset = true;
+	err->offset = member_offset;
+}
+
+static int read_entry_content(struct mint_tar_reader *tr, const struct mint_tar_entry *e,
+			      struct mint_buf *out, struct mint_err *err)
+{
+	if (mint_buf_reserve(out, e->size))
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	size_t got;
+	do {
+		int rc = mint_tar_read(tr, out->data + out->len, out->cap - out->len - 1, &got, err);
+		if (rc)
+			return rc;
+		out->len += got;
+		out->data[out->len] = '\0';
+		if (out->len + 1 >= out->cap && mint_buf_reserve(out, 4096))
+			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	} while (got);
+	return 0;
+}
+
+static int collect_tar_entries(struct mint_span tar, const struct mint_apk_limits *limits,
+			       enum mint_tar_end end, struct apk_small_member *m,
+			       struct mint_err *err)
+{
+	struct mint_span_source ss;
+	struct mint_tar_limits tl = { 4096, 1 << 20, limits->max_control_bytes };
+	struct mint_tar_reader *tr = NULL;
+	int rc = mint_tar_reader_new(&tr, mint_span_source_init(&ss, tar), &tl, end, err);
+	const struct mint_tar_entry *e;
+	while (!rc && (rc = mint_tar_next(tr, &e, err)) == 1) {
+		struct apk_small_entry *grown = realloc(m->entries, (m->n + 1) * sizeof(*grown));
+		if (!grown) {
+			rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+			break;
+		}
+		m->entries = grown;
+		struct apk_small_entry *se = &m->entries[m->n++];
+		*se = (struct apk_small_entry){ strdup(e->name), e->type, MINT_BUF_INIT };
+		rc = se->name ? read_entry_content(tr, e, &se->content, err)
+			      : mint_err_set(err, MINT_ENOMEM, "out of memory");
+	}
+	mint_tar_reader_free(tr);
+	return rc < 0 ? rc : 0;
+}
+
+int apk_read_small_member(struct mint_span file, uint64_t offset, const char *what,
+			  const struct mint_apk_limits *limits, enum mint_tar_end end,
+			  struct apk_small_member *m, struct mint_err *err)
+{
+	struct mint_gzip_limits gl = { limits->max_control_bytes, limits->max_ratio };
+	struct mint_buf tar = MINT_BUF_INIT;
+	size_t size = 0;
+	m->range.offset = offset;
+	int rc = mint_gunzip_member(mint_span_skip(file, offset), &gl, &tar, &size, err);
+	if (rc) {
+		apk_rebase_offset(err, offset);
+		mint_err_prefix(err, "%s", what);
+		goto out;
+	}
+	m->range.size = size;
+	rc = collect_tar_entries(mint_buf_span(&tar), limits, end, m, err);
+	if (rc)
+		apk_relocate_stream_offset(err, what, offset);
+out:
+	mint_buf_free(&tar);
+	return rc;
+}
+
+bool apk_is_signature_name(const char *name)
+{
+	return !strncmp(name, ".SIGN.", 6);
+}
+
+int apk_take_signatures(const struct apk_small_member *m, struct mint_apk_signature **sigs,
+			size_t *n_sigs, struct mint_err *err)
+{
+	*sigs = calloc(m->n ? m->n : 1, sizeof(**sigs));
+	*n_sigs = 0;
+	if (!*sigs)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct apk_small_entry *se = &m->entries[i];
+		if (!apk_is_signature_name(se->name))
+			return mint_err_set(err, MINT_EFORMAT,
+					    "signature member also holds '%.200s'", se->name);
+		if (se->content.len > SIGNATURE_ENTRY_MAX)
+			continue;
+		struct mint_err ignored = { 0 };
+		if (mint_apk_signature_init(&(*sigs)[*n_sigs], mint_span_str(se->name),
+					    mint_buf_span(&se->content), &ignored) == 0)
+			(*n_sigs)++;
+		else if (ignored.code == MINT_ENOMEM)
+			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+void apk_decide_trust(struct mint_apk_signature *sigs, size_t n_sigs,
+		      const struct mint_apk_keyring *kr, struct mint_span signed_bytes,
+		      enum mint_apk_trust *trust, char *detail, size_t detail_cap)
+{
+	detail[0] = '\0';
+	if (!kr) {
+		*trust = n_sigs ? MINT_APK_TRUST_NOT_CHECKED : MINT_APK_TRUST_UNSIGNED;
+		if (!n_sigs)
+			snprintf(detail, detail_cap, "not signed");
+		return;
+	}
+	struct mint_err e = { 0 };
+	int rc = mint_apk_signatures_verify(sigs, n_sigs, kr, signed_bytes, &e);
+	if (!rc)
+		*trust = MINT_APK_TRUST_VERIFIED;
+	else if (!n_sigs)
+		*trust = MINT_APK_TRUST_UNSIGNED;
+	else
+		*trust = rc == MINT_ESIGNATURE ? MINT_APK_TRUST_BAD : MINT_APK_TRUST_UNTRUSTED;
+	if (rc)
+		snprintf(detail, detail_cap, "%s", e.msg);
+}
