@@ -213,8 +213,12 @@ int mint_gunzip_member(struct mint_span in, const struct mint_gzip_limits *limit
 	if (rc)
 		return rc;
 	mint_buf_reset(out);
+	/* Start small (most members are a few KiB) and let the buffer double. */
+	size_t step = 16 * 1024;
 	for (;;) {
-		if (mint_buf_reserve(out, GZIP_OUT_STEP)) {
+		if (out->cap - out->len < 4096 && step < GZIP_OUT_STEP)
+			step *= 2;
+		if (mint_buf_reserve(out, step)) {
 			rc = mint_err_set(err, MINT_ENOMEM, "out of memory for inflated data");
 			goto out;
 		}
