@@ -19,7 +19,8 @@ meson test -C build --print-errorlogs --num-processes 2 >/dev/null || status=1
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 meson test -C build-asan --print-errorlogs --num-processes 2 >/dev/null || status=1
 
-scripts/test-summary.py build build-asan || status=1
-
 scripts/fuzz-smoke.sh || status=1
+
+# Last, so that the closing line is the totals line.
+scripts/test-summary.py --fuzz build-fuzz/fuzz-results.txt build build-asan || status=1
 exit $status

@@ -30,8 +30,12 @@ static bool is_index_name(const char *path)
 
 static bool report_failure(json_t *report, const char *path, const struct mint_err *err)
 {
+	/* The line already starts with the path; do not repeat it. */
+	struct mint_err local = *err;
+	if (!strcmp(local.file, path))
+		local.file[0] = '\0';
 	char line[2048];
-	mint_err_format(err, line, sizeof(line));
+	mint_err_format(&local, line, sizeof(line));
 	if (report)
 		json_array_append_new(report, json_pack("{s:s,s:b,s:s}", "file", path, "ok", 0,
 							"error", line));
