@@ -20,6 +20,9 @@
 char *fixture_path(const char *rel);
 /* Like fixture_path, but calls cmocka's skip() (and returns NULL) when absent. */
 char *fixture_or_skip(const char *rel);
+/* The exit code for a test program: cmocka's result, or 77 (meson's
+ * "skipped") when it passed only because fixtures were absent. */
+int tests_exit(int cmocka_rc);
 /* malloc'd path to a file under tests/data ($MINT_TESTDATA). */
 char *testdata_path(const char *rel);
 /* Reads a whole file; fails the test when it cannot. */

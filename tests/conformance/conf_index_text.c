@@ -206,5 +206,5 @@ int main(void)
 	       files_parsed, packages, failed);
 	printf("conformance: APKINDEX text byte-exact round-trip: %u of %u Alpine indexes\n",
 	       exact, exact_expected);
-	return rc;
+	return tests_exit(rc);
 }

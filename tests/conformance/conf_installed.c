@@ -167,5 +167,5 @@ int main(void)
 	printf("conformance: installed db round-trip: %u files, %u packages, %u failed\n",
 	       n_files, n_packages, n_failed);
 	printf("conformance: triggers round-trip: %u files, %u failed\n", trig_files, trig_failed);
-	return rc;
+	return tests_exit(rc);
 }

@@ -315,5 +315,5 @@ int main(void)
 		cmocka_unit_test(test_signature_inside_index_member_is_refused),
 		cmocka_unit_test(test_every_fixture_package_reads_and_trimmed_ones_fail_datahash),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -233,5 +233,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_tar_fixture_packages_parse_and_checksums_match),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

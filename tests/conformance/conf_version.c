@@ -107,5 +107,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_version_data_vectors_all_hold),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
