@@ -18,6 +18,11 @@ demo: build
 check:
 	scripts/check.sh
 
+bench: deps
+	@[ -f build-release/build.ninja ] || meson setup build-release -Dbuildtype=release
+	ninja -C build-release
+	scripts/bench.sh build-release
+
 test: build
 	meson test -C build --print-errorlogs
 
@@ -25,4 +30,4 @@ fuzz-smoke: deps
 	scripts/fuzz-smoke.sh
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-release

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Synthetic repositories for benchmarks: many packages with a realistic
+ * shape (versions, shared-library provides, dependency fan-out), generated
+ * deterministically from a seed so every run measures the same input.
+ */
+#ifndef MINT_BENCH_SYNTH_H
+#define MINT_BENCH_SYNTH_H
+
+#include <stddef.h>
+
+#include "mint/apk_index.h"
+
+/* Fills idx with n packages named pkg-00000...; package i depends on up to
+ * fanout packages with smaller numbers (by name or by a so: provide), so a
+ * closure from a high-numbered package is large. */
+void synth_index(struct mint_apk_index *idx, size_t n, unsigned fanout, unsigned seed);
+
+#endif
