@@ -110,6 +110,17 @@ int apk_cli_parse(struct apk_cli *c, int argc, char **argv, const char *usage,
 	return 0;
 }
 
+bool apk_cli_start(struct apk_cli *c, const char *cmd, int argc, char **argv,
+		   const char *usage, const struct apk_cli_extra *extra, int *exit_code)
+{
+	apk_cli_init(c, cmd);
+	int rc = apk_cli_parse(c, argc, argv, usage, extra);
+	*exit_code = rc == APK_CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+	if (rc)
+		apk_cli_free(c);
+	return !rc;
+}
+
 int apk_cli_default_keyring(struct apk_cli *c)
 {
 	struct stat st;
