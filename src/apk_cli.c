@@ -110,6 +110,17 @@ int apk_cli_parse(struct apk_cli *c, int argc, char **argv, const char *usage,
 	return 0;
 }
 
+bool apk_cli_start(struct apk_cli *c, const char *cmd, int argc, char **argv,
+		   const char *usage, const struct apk_cli_extra *extra, int *exit_code)
+{
+	apk_cli_init(c, cmd);
+	int rc = apk_cli_parse(c, argc, argv, usage, extra);
+	*exit_code = rc == APK_CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+	if (rc)
+		apk_cli_free(c);
+	return !rc;
+}
+
 int apk_cli_default_keyring(struct apk_cli *c)
 {
 	struct stat st;
@@ -127,6 +138,12 @@ static void set_str(json_t *o, const char *key, const char *v)
 {
 	if (v)
 		json_object_set_new(o, key, json_string(v));
+}
+
+static void set_number(json_t *o, const char *key, bool present, uint64_t v)
+{
+	if (present)
+		json_object_set_new(o, key, json_integer((json_int_t)v));
 }
 
 static void set_list(json_t *o, const char *key, const struct mint_strlist *l)
@@ -154,18 +171,11 @@ json_t *apk_pkg_to_json(const struct mint_apk_pkg *p)
 	set_str(o, "packager", p->packager);
 	set_str(o, "identity", p->identity);
 	set_str(o, "datahash", p->datahash);
-	if (p->has_build_time)
-		json_object_set_new(o, "build_time", json_integer((json_int_t)p->build_time));
-	if (p->has_file_size)
-		json_object_set_new(o, "file_size", json_integer((json_int_t)p->file_size));
-	if (p->has_installed_size)
-		json_object_set_new(o, "installed_size", json_integer((json_int_t)p->installed_size));
-	if (p->has_provider_priority)
-		json_object_set_new(o, "provider_priority",
-				    json_integer((json_int_t)p->provider_priority));
-	if (p->has_replaces_priority)
-		json_object_set_new(o, "replaces_priority",
-				    json_integer((json_int_t)p->replaces_priority));
+	set_number(o, "build_time", p->has_build_time, p->build_time);
+	set_number(o, "file_size", p->has_file_size, p->file_size);
+	set_number(o, "installed_size", p->has_installed_size, p->installed_size);
+	set_number(o, "provider_priority", p->has_provider_priority, p->provider_priority);
+	set_number(o, "replaces_priority", p->has_replaces_priority, p->replaces_priority);
 	set_list(o, "depends", &p->depends);
 	set_list(o, "provides", &p->provides);
 	set_list(o, "install_if", &p->install_if);

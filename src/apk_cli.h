@@ -66,6 +66,12 @@ void apk_cli_init(struct apk_cli *c, const char *cmd);
 #define APK_CLI_HELP_SHOWN (-1)
 int apk_cli_parse(struct apk_cli *c, int argc, char **argv, const char *usage,
 		  const struct apk_cli_extra *extra);
+/* How every subcommand starts: apk_cli_init and apk_cli_parse. Returns true
+ * to go on, with *exit_code CLI_EXIT_OK (the caller then frees c); false
+ * when the command is over, with c freed and *exit_code CLI_EXIT_OK after -h
+ * printed usage, or the parse error's code. */
+bool apk_cli_start(struct apk_cli *c, const char *cmd, int argc, char **argv,
+		   const char *usage, const struct apk_cli_extra *extra, int *exit_code);
 void apk_cli_free(struct apk_cli *c);
 /* Handles one of the shared options. Returns 0 when handled, 1 when opt is
  * not a shared option, or an exit code (CLI_EXIT_*) after printing an error. */

@@ -116,12 +116,9 @@ int cmd_apk_contents(int argc, char **argv)
 	bool long_format = false;
 	struct apk_cli_extra extra = { "l", long_opts, handle_long, &long_format };
 	struct apk_cli c;
-	apk_cli_init(&c, "mint apk contents");
-	int rc = apk_cli_parse(&c, argc, argv, usage, &extra);
-	if (rc) {
-		apk_cli_free(&c);
-		return rc == APK_CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
-	}
+	int rc;
+	if (!apk_cli_start(&c, "mint apk contents", argc, argv, usage, &extra, &rc))
+		return rc;
 	if (optind != argc - 1) {
 		rc = cli_usage_error(c.cmd, "expects exactly one package file");
 		goto out;

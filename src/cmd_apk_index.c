@@ -54,12 +54,9 @@ static int print_index(const struct apk_cli *c, const struct mint_apk_index_file
 static int cmd_apk_index_show(int argc, char **argv)
 {
 	struct apk_cli c;
-	apk_cli_init(&c, "mint apk index show");
-	int rc = apk_cli_parse(&c, argc, argv, show_usage, NULL);
-	if (rc) {
-		apk_cli_free(&c);
-		return rc == APK_CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
-	}
+	int rc;
+	if (!apk_cli_start(&c, "mint apk index show", argc, argv, show_usage, NULL, &rc))
+		return rc;
 	char path[4096];
 	if (optind != argc - 1)
 		rc = cli_usage_error(c.cmd, "expects exactly one index file or directory");

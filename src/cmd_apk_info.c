@@ -114,12 +114,9 @@ static int print_json(const struct mint_apk_package *p)
 int cmd_apk_info(int argc, char **argv)
 {
 	struct apk_cli c;
-	apk_cli_init(&c, "mint apk info");
-	int rc = apk_cli_parse(&c, argc, argv, usage, NULL);
-	if (rc) {
-		apk_cli_free(&c);
-		return rc == APK_CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
-	}
+	int rc;
+	if (!apk_cli_start(&c, "mint apk info", argc, argv, usage, NULL, &rc))
+		return rc;
 	if (optind != argc - 1) {
 		rc = cli_usage_error(c.cmd, "expects exactly one package file");
 		goto out;

@@ -93,12 +93,9 @@ static bool verify_package(const struct apk_cli *c, const char *path, json_t *re
 int cmd_apk_verify(int argc, char **argv)
 {
 	struct apk_cli c;
-	apk_cli_init(&c, "mint apk verify");
-	int rc = apk_cli_parse(&c, argc, argv, usage, NULL);
-	if (rc) {
-		apk_cli_free(&c);
-		return rc == APK_CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
-	}
+	int rc;
+	if (!apk_cli_start(&c, "mint apk verify", argc, argv, usage, NULL, &rc))
+		return rc;
 	if (optind >= argc) {
 		rc = cli_usage_error(c.cmd, "expects at least one file");
 		goto out;

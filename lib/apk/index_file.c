@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mint/fs.h"
 
 #include "members.h"
 
@@ -95,10 +94,7 @@ int mint_apk_index_file_read_mem(struct mint_span file, const struct mint_apk_ke
 				 struct mint_apk_index_file *out, struct mint_err *err)
 {
 	struct mint_apk_limits defaults;
-	if (!limits) {
-		mint_apk_limits_default(&defaults);
-		limits = &defaults;
-	}
+	limits = apk_limits_or_default(limits, &defaults);
 	memset(out, 0, sizeof(*out));
 	int rc;
 	if (is_gzip(file)) {
@@ -112,31 +108,25 @@ int mint_apk_index_file_read_mem(struct mint_span file, const struct mint_apk_ke
 		snprintf(out->trust_detail, sizeof(out->trust_detail), "plain-text index is not signed");
 		rc = mint_apk_index_parse_text(file, &out->index, err);
 	}
-	if (!rc && (flags & MINT_APK_REQUIRE_TRUST) && out->trust != MINT_APK_TRUST_VERIFIED)
-		rc = mint_err_set(err, out->trust == MINT_APK_TRUST_BAD ? MINT_ESIGNATURE
-									: MINT_EUNTRUSTED,
-				  "%s", out->trust_detail);
+	if (!rc)
+		rc = apk_require_trust(flags, out->trust, out->trust_detail, err);
 	if (rc)
 		mint_apk_index_file_free(out);
 	return rc;
+}
+
+static int read_mem(struct mint_span file, const struct mint_apk_keyring *kr,
+		    const struct mint_apk_limits *limits, unsigned flags, void *out,
+		    struct mint_err *err)
+{
+	return mint_apk_index_file_read_mem(file, kr, limits, flags, out, err);
 }
 
 int mint_apk_index_file_read(const char *path, const struct mint_apk_keyring *kr,
 			     const struct mint_apk_limits *limits, unsigned flags,
 			     struct mint_apk_index_file *out, struct mint_err *err)
 {
-	struct mint_apk_limits defaults;
-	if (!limits) {
-		mint_apk_limits_default(&defaults);
-		limits = &defaults;
-	}
-	struct mint_buf file = MINT_BUF_INIT;
-	int rc = mint_file_read(path, limits->max_file_bytes, &file, err);
-	if (!rc)
-		rc = mint_apk_index_file_read_mem(mint_buf_span(&file), kr, limits, flags, out, err);
-	mint_err_set_file(err, rc ? path : NULL);
-	mint_buf_free(&file);
-	return rc;
+	return apk_read_path(path, read_mem, kr, limits, flags, out, err);
 }
 
 void mint_apk_index_file_free(struct mint_apk_index_file *f)

@@ -6,40 +6,21 @@
  */
 #include "mint/apk_index.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- one header field ---- */
+#include "textfmt.h"
 
-static int set_string(char **field, struct mint_span value)
-{
-	char *copy = mint_span_dup(value);
-	if (!copy)
-		return MINT_ENOMEM;
-	free(*field);
-	*field = copy;
-	return 0;
-}
+/* ---- one header field ---- */
 
 static int set_number(bool *has, uint64_t *field, char letter, struct mint_span value,
 		      struct mint_err *err)
 {
-	if (!mint_span_to_u64(value, field))
-		return mint_err_set(err, MINT_EFORMAT, "%c: \"%.*s\" is not a decimal number",
-				    letter, value.len > 40 ? 40 : (int)value.len, value.ptr);
-	*has = true;
-	return 0;
-}
-
-static int add_items(struct mint_strlist *list, struct mint_span value)
-{
-	struct mint_span item;
-	while (mint_span_split(&value, ' ', &item)) {
-		if (item.len && mint_strlist_add(list, item.ptr, item.len))
-			return MINT_ENOMEM;
-	}
-	return 0;
+	const char key[2] = { letter, '\0' };
+	int rc = apk_text_to_u64(value, key, field, err);
+	if (!rc)
+		*has = true;
+	return rc;
 }
 
 static char **string_field(struct mint_apk_pkg *p, char letter)
@@ -93,9 +74,9 @@ int mint_apk_index_field_apply(struct mint_apk_pkg *p, char letter, struct mint_
 
 	*known = true;
 	if (s)
-		rc = set_string(s, value);
+		rc = apk_text_set_string(s, value);
 	else if (l)
-		rc = add_items(l, value);
+		rc = apk_text_add_items(l, value);
 	else
 		return apply_number(p, letter, value, known, err);
 	if (rc)
@@ -113,31 +94,14 @@ struct index_reader {
 	unsigned rec_line;  /* where cur started */
 };
 
-static bool next_line(struct mint_span *rest, struct mint_span *line)
-{
-	if (!rest->len)
-		return false;
-	long at = mint_span_find(*rest, '\n');
-	size_t len = at < 0 ? rest->len : (size_t)at;
-	*line = MINT_SPAN(rest->ptr, len);
-	*rest = mint_span_skip(*rest, at < 0 ? len : len + 1);
-	return true;
-}
-
-static int fail_at(struct mint_err *err, int code, unsigned line, size_t column, const char *what)
-{
-	mint_err_set(err, code, "%s", what);
-	mint_err_set_pos(err, line, (unsigned)column);
-	return code;
-}
-
 static int push_record(struct index_reader *r, struct mint_err *err)
 {
 	if (!r->cur.name || !r->cur.name[0])
-		return fail_at(err, MINT_EFORMAT, r->rec_line, 1, "record has no P: (package name)");
+		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1,
+					"record has no P: (package name)");
 	if (!r->cur.version || !r->cur.version[0])
-		return fail_at(err, MINT_EFORMAT, r->rec_line, 1,
-			       "record has no V: (package version)");
+		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1,
+					"record has no V: (package version)");
 	if (r->idx.n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct mint_apk_pkg *pkgs = realloc(r->idx.pkgs, cap * sizeof(*pkgs));
@@ -163,8 +127,8 @@ static int read_field(struct index_reader *r, struct mint_span line, unsigned li
 		      struct mint_err *err)
 {
 	if (line.len < 2 || line.ptr[1] != ':')
-		return fail_at(err, MINT_EFORMAT, lineno, 2,
-			       "expected a field \"X:value\" or a blank line");
+		return apk_text_fail_at(err, MINT_EFORMAT, lineno, 2,
+					"expected a field \"X:value\" or a blank line");
 	if (!r->open) {
 		r->open = true;
 		r->rec_line = lineno;
@@ -181,13 +145,12 @@ static int read_field(struct index_reader *r, struct mint_span line, unsigned li
 	return 0;
 }
 
-static int read_line(struct index_reader *r, struct mint_span line, unsigned lineno,
-		     struct mint_err *err)
+static int read_line(void *ctx, struct mint_span line, unsigned lineno, struct mint_err *err)
 {
-	const char *nul = memchr(line.ptr, '\0', line.len);
-	if (nul)
-		return fail_at(err, MINT_EFORMAT, lineno, (size_t)(nul - line.ptr) + 1,
-			       "NUL byte in text");
+	struct index_reader *r = ctx;
+	int rc = apk_text_reject_nul(line, lineno, err);
+	if (rc)
+		return rc;
 	if (!line.len)
 		return r->open ? push_record(r, err) : 0;
 	return read_field(r, line, lineno, err);
@@ -197,19 +160,11 @@ int mint_apk_index_parse_text(struct mint_span text, struct mint_apk_index *out,
 			      struct mint_err *err)
 {
 	struct index_reader r = { 0 };
-	struct mint_span rest = text, line;
-	unsigned lineno = 0;
-	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	while (next_line(&rest, &line)) {
-		rc = read_line(&r, line, ++lineno, err);
-		if (rc)
-			goto out;
-	}
-	if (r.open)
+	int rc = apk_text_each_line(text, read_line, &r, err);
+	if (!rc && r.open)
 		rc = push_record(&r, err);
-out:
 	mint_apk_pkg_free(&r.cur);
 	if (rc)
 		mint_apk_index_free(&r.idx);
@@ -220,74 +175,28 @@ out:
 
 /* ---- writing ---- */
 
-static bool valid_value(const char *s)
-{
-	return !strchr(s, '\n');
-}
-
-static int put_field(struct mint_buf *out, char letter, const char *value)
-{
-	if (!valid_value(value))
-		return MINT_EINVAL;
-	char head[2] = { letter, ':' };
-	if (mint_buf_append(out, head, 2) || mint_buf_puts(out, value) || mint_buf_putc(out, '\n'))
-		return MINT_ENOMEM;
-	return 0;
-}
-
-static int put_optional(struct mint_buf *out, char letter, const char *value)
-{
-	return value ? put_field(out, letter, value) : 0;
-}
-
-static int put_number(struct mint_buf *out, char letter, bool present, uint64_t v)
-{
-	char num[24];
-	if (!present)
-		return 0;
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	return put_field(out, letter, num);
-}
-
-static int put_list(struct mint_buf *out, char letter, const struct mint_strlist *l)
-{
-	char head[2] = { letter, ':' };
-	if (!l->n)
-		return 0;
-	if (mint_buf_append(out, head, 2))
-		return MINT_ENOMEM;
-	for (size_t i = 0; i < l->n; i++) {
-		const char *item = l->items[i];
-		if (!item[0] || strpbrk(item, " \n"))
-			return MINT_EINVAL;
-		if ((i && mint_buf_putc(out, ' ')) || mint_buf_puts(out, item))
-			return MINT_ENOMEM;
-	}
-	return mint_buf_putc(out, '\n');
-}
-
 int mint_apk_index_write_header(const struct mint_apk_pkg *p, struct mint_buf *out)
 {
 	int rc;
 	if (!p->name || !p->name[0] || !p->version || !p->version[0])
 		return MINT_EINVAL;
-	if ((rc = put_optional(out, 'C', p->identity)) ||
-	    (rc = put_field(out, 'P', p->name)) ||
-	    (rc = put_field(out, 'V', p->version)) ||
-	    (rc = put_optional(out, 'A', p->arch)) ||
-	    (rc = put_number(out, 'S', true, p->file_size)) ||
-	    (rc = put_number(out, 'I', true, p->installed_size)) ||
-	    (rc = put_field(out, 'T', p->description ? p->description : "")) ||
-	    (rc = put_field(out, 'U', p->url ? p->url : "")) ||
-	    (rc = put_field(out, 'L', p->license ? p->license : "")) ||
-	    (rc = put_optional(out, 'o', p->origin)) ||
-	    (rc = put_optional(out, 'm', p->maintainer)) ||
-	    (rc = put_number(out, 't', p->has_build_time, p->build_time)) ||
-	    (rc = put_optional(out, 'c', p->commit)) ||
-	    (rc = put_number(out, 'k', p->has_provider_priority, p->provider_priority)) ||
-	    (rc = put_list(out, 'D', &p->depends)) ||
-	    (rc = put_list(out, 'p', &p->provides)) ||
-	    (rc = put_list(out, 'i', &p->install_if)))
+	if ((rc = apk_text_put_optional(out, 'C', p->identity)) ||
+	    (rc = apk_text_put_field(out, 'P', p->name)) ||
+	    (rc = apk_text_put_field(out, 'V', p->version)) ||
+	    (rc = apk_text_put_optional(out, 'A', p->arch)) ||
+	    (rc = apk_text_put_number(out, 'S', true, p->file_size)) ||
+	    (rc = apk_text_put_number(out, 'I', true, p->installed_size)) ||
+	    (rc = apk_text_put_field(out, 'T', p->description ? p->description : "")) ||
+	    (rc = apk_text_put_field(out, 'U', p->url ? p->url : "")) ||
+	    (rc = apk_text_put_field(out, 'L', p->license ? p->license : "")) ||
+	    (rc = apk_text_put_optional(out, 'o', p->origin)) ||
+	    (rc = apk_text_put_optional(out, 'm', p->maintainer)) ||
+	    (rc = apk_text_put_number(out, 't', p->has_build_time, p->build_time)) ||
+	    (rc = apk_text_put_optional(out, 'c', p->commit)) ||
+	    (rc = apk_text_put_number(out, 'k', p->has_provider_priority, p->provider_priority)) ||
+	    (rc = apk_text_put_list(out, 'D', &p->depends)) ||
+	    (rc = apk_text_put_list(out, 'p', &p->provides)) ||
+	    (rc = apk_text_put_list(out, 'i', &p->install_if)))
 		return rc;
 	return 0;
 }
@@ -301,11 +210,7 @@ int mint_apk_index_write_text(const struct mint_apk_index *idx, struct mint_buf 
 		if (!rc)
 			rc = mint_buf_putc(out, '\n');
 	}
-	if (rc && out->data) {
-		out->len = start;
-		out->data[start] = '\0';
-	}
-	return rc;
+	return apk_text_rollback(out, start, rc);
 }
 
 /* ---- sorting and freeing ---- */

@@ -6,12 +6,12 @@
  */
 #include "mint/apk_installed.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mint/apk_index.h"
+
+#include "textfmt.h"
 
 /* Makes room for element n of an array (passed as a pointer to the array
  * pointer) whose capacity is the smallest power of two >= n: only this
@@ -74,56 +74,15 @@ struct db_reader {
 	unsigned line;      /* the line being read */
 };
 
-static bool next_line(struct mint_span *rest, struct mint_span *line)
-{
-	if (!rest->len)
-		return false;
-	long at = mint_span_find(*rest, '\n');
-	size_t len = at < 0 ? rest->len : (size_t)at;
-	*line = MINT_SPAN(rest->ptr, len);
-	*rest = mint_span_skip(*rest, at < 0 ? len : len + 1);
-	return true;
-}
-
-static int fail_at(struct db_reader *r, struct mint_err *err, int code, size_t column,
-		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int fail_at(struct db_reader *r, struct mint_err *err, int code, size_t column,
-		   const char *fmt, ...)
-{
-	char msg[MINT_ERR_MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	mint_err_set(err, code, "%s", msg);
-	mint_err_set_pos(err, r->line, (unsigned)column);
-	return code;
-}
-
 static int nomem(struct db_reader *r, struct mint_err *err)
 {
-	return fail_at(r, err, MINT_ENOMEM, 1, "out of memory");
+	return apk_text_fail_at(err, MINT_ENOMEM, r->line, 1, "out of memory");
 }
 
-static int set_string(char **field, struct mint_span value)
+/* A line that needs an earlier one (F: before R:, R: before Z:, ...). */
+static int misplaced(struct db_reader *r, struct mint_err *err, const char *what)
 {
-	char *copy = mint_span_dup(value);
-	if (!copy)
-		return MINT_ENOMEM;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-static int add_items(struct mint_strlist *list, struct mint_span value)
-{
-	struct mint_span item;
-	while (mint_span_split(&value, ' ', &item)) {
-		if (item.len && mint_strlist_add(list, item.ptr, item.len))
-			return MINT_ENOMEM;
-	}
-	return 0;
+	return apk_text_fail_at(err, MINT_EFORMAT, r->line, 1, "%s", what);
 }
 
 static struct mint_apk_installed_dir *cur_dir(struct db_reader *r)
@@ -172,14 +131,14 @@ static int parse_acl(struct db_reader *r, struct mint_span value, struct acl *ac
 		bool had_sep = mint_span_find(rest, ':') >= 0;
 		mint_span_split(&rest, ':', &part);
 		if (!to_u32(part, i == 2 ? 8 : 10, nums[i]))
-			return fail_at(r, err, MINT_EFORMAT, col, "bad %s \"%.*s\"", what[i],
-				       part.len > 20 ? 20 : (int)part.len, part.ptr);
+			return apk_text_fail_at(err, MINT_EFORMAT, r->line, col, "bad %s \"%.*s\"",
+						what[i], part.len > 20 ? 20 : (int)part.len, part.ptr);
 		col += part.len + 1;
 		if (i < 2 && !had_sep)
-			return fail_at(r, err, MINT_EFORMAT, col - 1,
-				       "expected uid:gid:mode[:xattr digest]");
+			return apk_text_fail_at(err, MINT_EFORMAT, r->line, col - 1,
+						"expected uid:gid:mode[:xattr digest]");
 		if (i == 2 && had_sep && !rest.len)
-			return fail_at(r, err, MINT_EFORMAT, col, "empty xattr digest");
+			return apk_text_fail_at(err, MINT_EFORMAT, r->line, col, "empty xattr digest");
 	}
 	acl->xattr_digest = NULL;
 	if (rest.len && !(acl->xattr_digest = mint_span_dup(rest)))
@@ -192,7 +151,7 @@ static int read_dir_acl(struct db_reader *r, struct mint_span value, struct mint
 	struct mint_apk_installed_dir *d = cur_dir(r);
 	struct acl acl;
 	if (!d)
-		return fail_at(r, err, MINT_EFORMAT, 1, "M: before any F: (directory)");
+		return misplaced(r, err, "M: before any F: (directory)");
 	int rc = parse_acl(r, value, &acl, err);
 	if (rc)
 		return rc;
@@ -210,7 +169,7 @@ static int read_file_acl(struct db_reader *r, struct mint_span value, struct min
 	struct mint_apk_installed_file *f = cur_file(r);
 	struct acl acl;
 	if (!f)
-		return fail_at(r, err, MINT_EFORMAT, 1, "a: before any R: (file) in this directory");
+		return misplaced(r, err, "a: before any R: (file) in this directory");
 	int rc = parse_acl(r, value, &acl, err);
 	if (rc)
 		return rc;
@@ -226,7 +185,7 @@ static int read_file_acl(struct db_reader *r, struct mint_span value, struct min
 static int add_dir(struct db_reader *r, struct mint_span path, struct mint_err *err)
 {
 	if (!r->cur.pkg.name)
-		return fail_at(r, err, MINT_EFORMAT, 1, "F: before the package's P: line");
+		return misplaced(r, err, "F: before the package's P: line");
 	if (grow(&r->cur.dirs, r->cur.n_dirs, sizeof(*r->cur.dirs)))
 		return nomem(r, err);
 	struct mint_apk_installed_dir *d = &r->cur.dirs[r->cur.n_dirs];
@@ -242,7 +201,7 @@ static int add_file(struct db_reader *r, struct mint_span name, struct mint_err 
 {
 	struct mint_apk_installed_dir *d = cur_dir(r);
 	if (!d)
-		return fail_at(r, err, MINT_EFORMAT, 1, "R: before any F: (directory)");
+		return misplaced(r, err, "R: before any F: (directory)");
 	if (grow(&d->files, d->n_files, sizeof(*d->files)))
 		return nomem(r, err);
 	struct mint_apk_installed_file *f = &d->files[d->n_files];
@@ -258,8 +217,8 @@ static int set_digest(struct db_reader *r, struct mint_span value, struct mint_e
 {
 	struct mint_apk_installed_file *f = cur_file(r);
 	if (!f)
-		return fail_at(r, err, MINT_EFORMAT, 1, "Z: before any R: (file) in this directory");
-	return set_string(&f->digest, value) ? nomem(r, err) : 0;
+		return misplaced(r, err, "Z: before any R: (file) in this directory");
+	return apk_text_set_string(&f->digest, value) ? nomem(r, err) : 0;
 }
 
 static int read_flags(struct db_reader *r, struct mint_span value, struct mint_err *err)
@@ -272,9 +231,9 @@ static int read_flags(struct db_reader *r, struct mint_span value, struct mint_e
 		case 'x': flags |= MINT_APK_DBF_BROKEN_XATTR; break;
 		case 'S': flags |= MINT_APK_DBF_SHA256_160; break;
 		default:
-			return fail_at(r, err, MINT_EUNSUPPORTED, i + 3,
-				       "unknown package flag '%c' in f: (written by a newer apk-tools?)",
-				       value.ptr[i]);
+			return apk_text_fail_at(err, MINT_EUNSUPPORTED, r->line, i + 3,
+						"unknown package flag '%c' in f: (written by a newer apk-tools?)",
+						value.ptr[i]);
 		}
 	}
 	r->cur.pkg.db_flags = flags;
@@ -285,9 +244,11 @@ static int read_replaces_priority(struct db_reader *r, struct mint_span value,
 				  struct mint_err *err)
 {
 	uint64_t v;
-	if (!mint_span_to_u64(value, &v))
-		return fail_at(r, err, MINT_EFORMAT, 3, "q: \"%.*s\" is not a decimal number",
-			       value.len > 40 ? 40 : (int)value.len, value.ptr);
+	int rc = apk_text_to_u64(value, "q", &v, err);
+	if (rc) {
+		mint_err_set_pos(err, r->line, 3);
+		return rc;
+	}
 	r->cur.pkg.replaces_priority = v;
 	r->cur.pkg.has_replaces_priority = true;
 	return 0;
@@ -303,9 +264,9 @@ static int read_header_field(struct db_reader *r, char letter, struct mint_span 
 		return rc;
 	}
 	if (!known)
-		return fail_at(r, err, MINT_EUNSUPPORTED, 1,
-			       "unknown field '%c:' (database written by a newer apk-tools?)",
-			       letter);
+		return apk_text_fail_at(err, MINT_EUNSUPPORTED, r->line, 1,
+					"unknown field '%c:' (database written by a newer apk-tools?)",
+					letter);
 	return 0;
 }
 
@@ -320,9 +281,9 @@ static int read_field(struct db_reader *r, char letter, struct mint_span value,
 	case 'Z': return set_digest(r, value, err);
 	case 'f': return read_flags(r, value, err);
 	case 'q': return read_replaces_priority(r, value, err);
-	case 's': return set_string(&r->cur.pkg.repo_tag, value) ? nomem(r, err) : 0;
-	case 'r': return add_items(&r->cur.pkg.replaces, value) ? nomem(r, err) : 0;
-	case 'g': return add_items(&r->cur.pkg.tags, value) ? nomem(r, err) : 0;
+	case 's': return apk_text_set_string(&r->cur.pkg.repo_tag, value) ? nomem(r, err) : 0;
+	case 'r': return apk_text_add_items(&r->cur.pkg.replaces, value) ? nomem(r, err) : 0;
+	case 'g': return apk_text_add_items(&r->cur.pkg.tags, value) ? nomem(r, err) : 0;
 	}
 	return read_header_field(r, letter, value, err);
 }
@@ -332,11 +293,8 @@ static int push_record(struct db_reader *r, struct mint_err *err)
 	const struct mint_apk_pkg *p = &r->cur.pkg;
 	const char *missing = !p->name || !p->name[0] ? "P: (package name)" :
 			      !p->version || !p->version[0] ? "V: (package version)" : NULL;
-	if (missing) {
-		mint_err_set(err, MINT_EFORMAT, "record has no %s", missing);
-		mint_err_set_pos(err, r->rec_line, 1);
-		return MINT_EFORMAT;
-	}
+	if (missing)
+		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1, "record has no %s", missing);
 	if (grow(&r->db.pkgs, r->db.n, sizeof(*r->db.pkgs)))
 		return nomem(r, err);
 	r->db.pkgs[r->db.n++] = r->cur;
@@ -346,16 +304,18 @@ static int push_record(struct db_reader *r, struct mint_err *err)
 	return 0;
 }
 
-static int read_line(struct db_reader *r, struct mint_span line, struct mint_err *err)
+static int read_line(void *ctx, struct mint_span line, unsigned lineno, struct mint_err *err)
 {
-	const char *nul = memchr(line.ptr, '\0', line.len);
-	if (nul)
-		return fail_at(r, err, MINT_EFORMAT, (size_t)(nul - line.ptr) + 1, "NUL byte in text");
+	struct db_reader *r = ctx;
+	r->line = lineno;
+	int rc = apk_text_reject_nul(line, r->line, err);
+	if (rc)
+		return rc;
 	if (!line.len)
 		return r->open ? push_record(r, err) : 0;
 	if (line.len < 2 || line.ptr[1] != ':')
-		return fail_at(r, err, MINT_EFORMAT, 2,
-			       "expected a field \"X:value\" or a blank line");
+		return apk_text_fail_at(err, MINT_EFORMAT, r->line, 2,
+					"expected a field \"X:value\" or a blank line");
 	if (!r->open) {
 		r->open = true;
 		r->rec_line = r->line;
@@ -367,19 +327,11 @@ int mint_apk_installed_parse(struct mint_span text, struct mint_apk_installed_db
 			     struct mint_err *err)
 {
 	struct db_reader r = { 0 };
-	struct mint_span rest = text, line;
-	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	while (next_line(&rest, &line)) {
-		r.line++;
-		rc = read_line(&r, line, err);
-		if (rc)
-			goto out;
-	}
-	if (r.open)
+	int rc = apk_text_each_line(text, read_line, &r, err);
+	if (!rc && r.open)
 		rc = push_record(&r, err);
-out:
 	free_pkg(&r.cur);
 	if (rc)
 		mint_apk_installed_free(&r.db);
@@ -390,42 +342,10 @@ out:
 
 /* ---- writing ---- */
 
-static bool valid_value(const char *s)
-{
-	return !strchr(s, '\n');
-}
-
-static int put_field(struct mint_buf *out, char letter, const char *value)
-{
-	if (!valid_value(value))
-		return MINT_EINVAL;
-	char head[2] = { letter, ':' };
-	if (mint_buf_append(out, head, 2) || mint_buf_puts(out, value) || mint_buf_putc(out, '\n'))
-		return MINT_ENOMEM;
-	return 0;
-}
-
-static int put_list(struct mint_buf *out, char letter, const struct mint_strlist *l)
-{
-	char head[2] = { letter, ':' };
-	if (!l->n)
-		return 0;
-	if (mint_buf_append(out, head, 2))
-		return MINT_ENOMEM;
-	for (size_t i = 0; i < l->n; i++) {
-		const char *item = l->items[i];
-		if (!item[0] || strpbrk(item, " \n"))
-			return MINT_EINVAL;
-		if ((i && mint_buf_putc(out, ' ')) || mint_buf_puts(out, item))
-			return MINT_ENOMEM;
-	}
-	return mint_buf_putc(out, '\n');
-}
-
 static int put_acl(struct mint_buf *out, char letter, uint32_t uid, uint32_t gid, uint32_t mode,
 		   const char *xattr_digest)
 {
-	if (xattr_digest && !valid_value(xattr_digest))
+	if (xattr_digest && !apk_text_valid_value(xattr_digest))
 		return MINT_EINVAL;
 	if (mint_buf_printf(out, "%c:%u:%u:%o", letter, uid, gid, mode) ||
 	    (xattr_digest && (mint_buf_putc(out, ':') || mint_buf_puts(out, xattr_digest))) ||
@@ -448,21 +368,16 @@ static int put_flags(struct mint_buf *out, unsigned flags)
 		if (flags & order[i].bit)
 			text[n++] = order[i].letter;
 	text[n] = '\0';
-	return n ? put_field(out, 'f', text) : 0;
+	return n ? apk_text_put_field(out, 'f', text) : 0;
 }
 
 static int put_installed_fields(struct mint_buf *out, const struct mint_apk_pkg *p)
 {
-	char num[24];
 	int rc;
-	if ((rc = put_list(out, 'g', &p->tags)) || (rc = put_list(out, 'r', &p->replaces)))
-		return rc;
-	if (p->has_replaces_priority) {
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)p->replaces_priority);
-		if ((rc = put_field(out, 'q', num)))
-			return rc;
-	}
-	if (p->repo_tag && (rc = put_field(out, 's', p->repo_tag)))
+	if ((rc = apk_text_put_list(out, 'g', &p->tags)) ||
+	    (rc = apk_text_put_list(out, 'r', &p->replaces)) ||
+	    (rc = apk_text_put_number(out, 'q', p->has_replaces_priority, p->replaces_priority)) ||
+	    (rc = apk_text_put_optional(out, 's', p->repo_tag)))
 		return rc;
 	return put_flags(out, p->db_flags);
 }
@@ -472,11 +387,11 @@ static int put_file(struct mint_buf *out, const struct mint_apk_installed_file *
 	int rc;
 	if (!f->name)
 		return MINT_EINVAL;
-	if ((rc = put_field(out, 'R', f->name)))
+	if ((rc = apk_text_put_field(out, 'R', f->name)))
 		return rc;
 	if (f->has_acl && (rc = put_acl(out, 'a', f->uid, f->gid, f->mode, f->xattr_digest)))
 		return rc;
-	return f->digest ? put_field(out, 'Z', f->digest) : 0;
+	return apk_text_put_optional(out, 'Z', f->digest);
 }
 
 static int put_dir(struct mint_buf *out, const struct mint_apk_installed_dir *d)
@@ -484,7 +399,7 @@ static int put_dir(struct mint_buf *out, const struct mint_apk_installed_dir *d)
 	int rc;
 	if (!d->path)
 		return MINT_EINVAL;
-	if ((rc = put_field(out, 'F', d->path)))
+	if ((rc = apk_text_put_field(out, 'F', d->path)))
 		return rc;
 	if (d->has_acl && (rc = put_acl(out, 'M', d->uid, d->gid, d->mode, d->xattr_digest)))
 		return rc;
@@ -512,9 +427,5 @@ int mint_apk_installed_write(const struct mint_apk_installed_db *db, struct mint
 	int rc = 0;
 	for (size_t i = 0; i < db->n && !rc; i++)
 		rc = put_record(out, &db->pkgs[i]);
-	if (rc && out->data) {
-		out->len = start;
-		out->data[start] = '\0';
-	}
-	return rc;
+	return apk_text_rollback(out, start, rc);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Small gzip members, signature entries and trust verdicts (see members.h). */
+/* Small gzip members, signature entries, trust verdicts and reading a path (see members.h). */
 #include "members.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mint/fs.h"
 #include "mint/gzip.h"
 
 #define SIGNATURE_ENTRY_MAX 65536 /* apk-tools ignores larger signature entries */
@@ -155,4 +156,37 @@ void apk_decide_trust(struct mint_apk_signature *sigs, size_t n_sigs,
 		*trust = rc == MINT_ESIGNATURE ? MINT_APK_TRUST_BAD : MINT_APK_TRUST_UNTRUSTED;
 	if (rc)
 		snprintf(detail, detail_cap, "%s", e.msg);
+}
+
+int apk_require_trust(unsigned flags, enum mint_apk_trust trust, const char *detail,
+		      struct mint_err *err)
+{
+	if (!(flags & MINT_APK_REQUIRE_TRUST) || trust == MINT_APK_TRUST_VERIFIED)
+		return 0;
+	return mint_err_set(err, trust == MINT_APK_TRUST_BAD ? MINT_ESIGNATURE : MINT_EUNTRUSTED,
+			    "%s", detail);
+}
+
+const struct mint_apk_limits *apk_limits_or_default(const struct mint_apk_limits *limits,
+						   struct mint_apk_limits *defaults)
+{
+	if (limits)
+		return limits;
+	mint_apk_limits_default(defaults);
+	return defaults;
+}
+
+int apk_read_path(const char *path, apk_read_mem_fn read_mem, const struct mint_apk_keyring *kr,
+		  const struct mint_apk_limits *limits, unsigned flags, void *out,
+		  struct mint_err *err)
+{
+	struct mint_apk_limits defaults;
+	limits = apk_limits_or_default(limits, &defaults);
+	struct mint_buf file = MINT_BUF_INIT;
+	int rc = mint_file_read(path, limits->max_file_bytes, &file, err);
+	if (!rc)
+		rc = read_mem(mint_buf_span(&file), kr, limits, flags, out, err);
+	mint_err_set_file(err, rc ? path : NULL);
+	mint_buf_free(&file);
+	return rc;
 }

@@ -16,7 +16,6 @@
 
 #include "mint/apk_pkginfo.h"
 #include "mint/encode.h"
-#include "mint/fs.h"
 #include "mint/gzip.h"
 #include "mint/hash.h"
 #include "mint/path.h"
@@ -414,10 +413,7 @@ int mint_apk_package_read_mem(struct mint_span file, const struct mint_apk_keyri
 			      struct mint_apk_package *out, struct mint_err *err)
 {
 	struct mint_apk_limits defaults;
-	if (!limits) {
-		mint_apk_limits_default(&defaults);
-		limits = &defaults;
-	}
+	limits = apk_limits_or_default(limits, &defaults);
 	memset(out, 0, sizeof(*out));
 	out->file_size = file.len;
 	int rc = read_head_members(out, file, limits, err);
@@ -433,32 +429,25 @@ int mint_apk_package_read_mem(struct mint_span file, const struct mint_apk_keyri
 		rc = check_datahash(out, file, err);
 	if (!rc) {
 		check_trust(out, file, kr);
-		if ((flags & MINT_APK_REQUIRE_TRUST) && out->trust != MINT_APK_TRUST_VERIFIED)
-			rc = mint_err_set(err, out->trust == MINT_APK_TRUST_BAD ? MINT_ESIGNATURE
-										 : MINT_EUNTRUSTED,
-					  "%s", out->trust_detail);
+		rc = apk_require_trust(flags, out->trust, out->trust_detail, err);
 	}
 	if (rc)
 		mint_apk_package_free(out);
 	return rc;
 }
 
+static int read_mem(struct mint_span file, const struct mint_apk_keyring *kr,
+		    const struct mint_apk_limits *limits, unsigned flags, void *out,
+		    struct mint_err *err)
+{
+	return mint_apk_package_read_mem(file, kr, limits, flags, out, err);
+}
+
 int mint_apk_package_read(const char *path, const struct mint_apk_keyring *kr,
 			  const struct mint_apk_limits *limits, unsigned flags,
 			  struct mint_apk_package *out, struct mint_err *err)
 {
-	struct mint_apk_limits defaults;
-	if (!limits) {
-		mint_apk_limits_default(&defaults);
-		limits = &defaults;
-	}
-	struct mint_buf file = MINT_BUF_INIT;
-	int rc = mint_file_read(path, limits->max_file_bytes, &file, err);
-	if (!rc)
-		rc = mint_apk_package_read_mem(mint_buf_span(&file), kr, limits, flags, out, err);
-	mint_err_set_file(err, rc ? path : NULL);
-	mint_buf_free(&file);
-	return rc;
+	return apk_read_path(path, read_mem, kr, limits, flags, out, err);
 }
 
 void mint_apk_package_free(struct mint_apk_package *p)

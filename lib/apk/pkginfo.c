@@ -8,8 +8,9 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "textfmt.h"
 
 enum key_kind {
 	KEY_STRING,   /* char *, last line wins */
@@ -82,67 +83,23 @@ static const struct pkginfo_key *find_key(struct mint_span name)
 	return NULL;
 }
 
-/* Takes the next line (without its '\n') off *rest. */
-static bool next_line(struct mint_span *rest, struct mint_span *line)
-{
-	if (!rest->len)
-		return false;
-	long at = mint_span_find(*rest, '\n');
-	size_t len = at < 0 ? rest->len : (size_t)at;
-	*line = MINT_SPAN(rest->ptr, len);
-	*rest = mint_span_skip(*rest, at < 0 ? len : len + 1);
-	return true;
-}
-
-static int fail_at(struct mint_err *err, int code, unsigned line, size_t column,
-		   const char *what)
-{
-	mint_err_set(err, code, "%s", what);
-	mint_err_set_pos(err, line, (unsigned)column);
-	return code;
-}
-
 static int check_line(struct mint_span line, unsigned lineno, struct mint_err *err)
 {
 	if (lineno > MINT_APK_PKGINFO_LINES_MAX)
-		return fail_at(err, MINT_ELIMIT, lineno, 1, "more than 100000 lines");
+		return apk_text_fail_at(err, MINT_ELIMIT, lineno, 1, "more than 100000 lines");
 	if (line.len > MINT_APK_PKGINFO_LINE_MAX)
-		return fail_at(err, MINT_ELIMIT, lineno, MINT_APK_PKGINFO_LINE_MAX + 1,
-			       "line longer than 65536 bytes");
-	const char *nul = memchr(line.ptr, '\0', line.len);
-	if (nul)
-		return fail_at(err, MINT_EFORMAT, lineno, (size_t)(nul - line.ptr) + 1,
-			       "NUL byte in text");
-	return 0;
-}
-
-static int set_string(char **field, struct mint_span value)
-{
-	char *copy = mint_span_dup(value);
-	if (!copy)
-		return MINT_ENOMEM;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-static int add_items(struct mint_strlist *list, struct mint_span value)
-{
-	struct mint_span item;
-	while (mint_span_split(&value, ' ', &item)) {
-		if (item.len && mint_strlist_add(list, item.ptr, item.len))
-			return MINT_ENOMEM;
-	}
-	return 0;
+		return apk_text_fail_at(err, MINT_ELIMIT, lineno, MINT_APK_PKGINFO_LINE_MAX + 1,
+					"line longer than 65536 bytes");
+	return apk_text_reject_nul(line, lineno, err);
 }
 
 static int set_number(struct mint_apk_pkg *p, const struct pkginfo_key *key,
 		      struct mint_span value, struct mint_err *err)
 {
 	uint64_t v;
-	if (!mint_span_to_u64(value, &v))
-		return mint_err_set(err, MINT_EFORMAT, "%s: \"%.*s\" is not a decimal number",
-				    key->name, value.len > 40 ? 40 : (int)value.len, value.ptr);
+	int rc = apk_text_to_u64(value, key->name, &v, err);
+	if (rc)
+		return rc;
 	*(uint64_t *)((char *)p + key->off) = v;
 	*(bool *)((char *)p + key->has_off) = true;
 	return 0;
@@ -153,14 +110,14 @@ static int apply_key(struct mint_apk_pkg *p, const struct pkginfo_key *key,
 {
 	switch (key->kind) {
 	case KEY_STRING:
-		return set_string(string_at(p, key->off), value);
+		return apk_text_set_string(string_at(p, key->off), value);
 	case KEY_NUMBER:
 		return set_number(p, key, value, err);
 	case KEY_LIST:
-		return add_items(list_at(p, key->off), value);
+		return apk_text_add_items(list_at(p, key->off), value);
 	case KEY_TRIGGERS:
 		mint_strlist_free(list_at(p, key->off));
-		return add_items(list_at(p, key->off), value);
+		return apk_text_add_items(list_at(p, key->off), value);
 	}
 	return 0;
 }
@@ -186,6 +143,12 @@ static int parse_line(struct mint_apk_pkg *p, struct mint_span line, unsigned li
 	return rc;
 }
 
+static int read_line(void *ctx, struct mint_span line, unsigned lineno, struct mint_err *err)
+{
+	int rc = check_line(line, lineno, err);
+	return rc ? rc : parse_line(ctx, line, lineno, err);
+}
+
 static int check_required(const struct mint_apk_pkg *p, struct mint_err *err)
 {
 	if (!p->name || !p->name[0])
@@ -199,22 +162,11 @@ int mint_apk_pkginfo_parse(struct mint_span text, struct mint_apk_pkg *out,
 			   struct mint_err *err)
 {
 	struct mint_apk_pkg p = { 0 };
-	struct mint_span rest = text, line;
-	unsigned lineno = 0;
-	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	while (next_line(&rest, &line)) {
-		lineno++;
-		rc = check_line(line, lineno, err);
-		if (rc)
-			goto out;
-		rc = parse_line(&p, line, lineno, err);
-		if (rc)
-			goto out;
-	}
-	rc = check_required(&p, err);
-out:
+	int rc = apk_text_each_line(text, read_line, &p, err);
+	if (!rc)
+		rc = check_required(&p, err);
 	if (rc)
 		mint_apk_pkg_free(&p);
 	else
@@ -242,20 +194,10 @@ static int put_line(struct writer *w, const char *prefix, const char *value)
 	return mint_buf_putc(w->out, '\n');
 }
 
-static bool valid_value(const char *s)
-{
-	return !strchr(s, '\n');
-}
-
-static bool valid_item(const char *s)
-{
-	return s[0] && !strpbrk(s, " \n");
-}
-
 static int write_list(struct writer *w, const char *key, const struct mint_strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		if (!valid_item(l->items[i]))
+		if (!apk_text_valid_word(l->items[i]))
 			return MINT_EINVAL;
 		int rc = put_line(w, key, l->items[i]);
 		if (rc)
@@ -271,7 +213,7 @@ static int write_triggers(struct writer *w, const struct mint_strlist *l)
 	if (!l->n)
 		return 0;
 	for (size_t i = 0; i < l->n && !rc; i++) {
-		if (!valid_item(l->items[i]))
+		if (!apk_text_valid_word(l->items[i]))
 			rc = MINT_EINVAL;
 		else if (mint_buf_puts(&line, l->items[i]) || mint_buf_putc(&line, ' '))
 			rc = MINT_ENOMEM;
@@ -292,7 +234,7 @@ static int write_key(struct writer *w, const struct mint_apk_pkg *p, const struc
 		const char *s = *(char *const *)field_at(p, key->off);
 		if (!s)
 			return 0;
-		return valid_value(s) ? put_line(w, prefix, s) : MINT_EINVAL;
+		return apk_text_valid_value(s) ? put_line(w, prefix, s) : MINT_EINVAL;
 	}
 	case KEY_NUMBER: {
 		char num[24];
@@ -321,9 +263,5 @@ int mint_apk_pkginfo_write(const struct mint_apk_pkg *p, struct mint_buf *out)
 	rc = put_line(&w, header_comment, "");
 	for (size_t i = 0; i < N_KEYS && !rc; i++)
 		rc = write_key(&w, p, &keys[i]);
-	if (rc && out->data) {
-		out->len = start;
-		out->data[start] = '\0';
-	}
-	return rc;
+	return apk_text_rollback(out, start, rc);
 }

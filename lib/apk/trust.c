@@ -14,6 +14,8 @@
 #include "mint/buf.h"
 #include "mint/fs.h"
 
+#include "../core/evp_md.h"
+
 #define KEY_FILE_MAX (64 * 1024)
 
 int mint_apk_keyring_add_pem(struct mint_apk_keyring *kr, const char *name,
@@ -203,23 +205,13 @@ const char *mint_apk_sig_status_name(enum mint_apk_sig_status st)
 	return "?";
 }
 
-static const EVP_MD *md_for(enum mint_hash_alg alg)
-{
-	switch (alg) {
-	case MINT_HASH_SHA1: return EVP_sha1();
-	case MINT_HASH_SHA256: return EVP_sha256();
-	case MINT_HASH_SHA512: return EVP_sha512();
-	}
-	return NULL;
-}
-
 int mint_apk_key_verify(const struct mint_apk_key *key, enum mint_hash_alg alg,
 			struct mint_span signed_bytes, struct mint_span sig, struct mint_err *err)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	int ok = EVP_DigestVerifyInit(ctx, NULL, md_for(alg), NULL, key->pkey) == 1 &&
+	int ok = EVP_DigestVerifyInit(ctx, NULL, mint_evp_md(alg), NULL, key->pkey) == 1 &&
 		 EVP_DigestVerify(ctx, (const unsigned char *)sig.ptr, sig.len,
 				  (const unsigned char *)signed_bytes.ptr, signed_bytes.len) == 1;
 	EVP_MD_CTX_free(ctx);

@@ -6,7 +6,9 @@
 
 #include "mint/err.h"
 
-static const EVP_MD *md_for(enum mint_hash_alg alg)
+#include "evp_md.h"
+
+const EVP_MD *mint_evp_md(enum mint_hash_alg alg)
 {
 	switch (alg) {
 	case MINT_HASH_SHA1: return EVP_sha1();
@@ -42,7 +44,7 @@ int mint_hash_init(struct mint_hash *h, enum mint_hash_alg alg)
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->ctx)
 		return MINT_ENOMEM;
-	if (EVP_DigestInit_ex(h->ctx, md_for(alg), NULL) != 1) {
+	if (EVP_DigestInit_ex(h->ctx, mint_evp_md(alg), NULL) != 1) {
 		mint_hash_free(h);
 		return MINT_ENOMEM;
 	}

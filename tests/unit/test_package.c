@@ -58,15 +58,23 @@ static int read_pkg(const struct mint_buf *file, unsigned flags, struct mint_apk
 	return mint_apk_package_read_mem(mint_buf_span(file), &keyring, NULL, flags, p, err);
 }
 
+/* Builds spec into file and reads it back into p, failing the test unless
+ * the read succeeds. */
+static void build_and_read(const struct test_apk *spec, unsigned flags, struct mint_buf *file,
+			   struct mint_apk_package *p)
+{
+	struct mint_err err = { 0 };
+	build_test_apk(spec, file);
+	assert_ok(read_pkg(file, flags, p, &err), &err);
+}
+
 static void test_package_signed_reads_verifies_and_lists_entries(void **state)
 {
 	(void)state;
 	struct test_apk spec = usual();
 	struct mint_buf file = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
-	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, MINT_APK_HASH_FILES | MINT_APK_REQUIRE_TRUST, &p, &err), &err);
+	build_and_read(&spec, MINT_APK_HASH_FILES | MINT_APK_REQUIRE_TRUST, &file, &p);
 	assert_int_equal(p.trust, MINT_APK_TRUST_VERIFIED);
 	assert_string_equal(p.info.name, "test");
 	assert_string_equal(p.info.version, "1.0-r0");
@@ -87,10 +95,8 @@ static void test_package_identity_is_sha1_of_compressed_control_member(void **st
 	(void)state;
 	struct test_apk spec = usual();
 	struct mint_buf file = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
-	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, 0, &p, &err), &err);
+	build_and_read(&spec, 0, &file, &p);
 	unsigned char d[MINT_HASH_MAX_BYTES];
 	mint_hash_bytes(MINT_HASH_SHA1, file.data + p.control_member.offset, p.control_member.size, d);
 	char want[40] = "Q1";
@@ -106,10 +112,9 @@ static void test_package_entry_offsets_point_into_uncompressed_data(void **state
 	(void)state;
 	struct test_apk spec = usual();
 	struct mint_buf file = MINT_BUF_INIT, tar = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
+	build_and_read(&spec, 0, &file, &p);
 	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, 0, &p, &err), &err);
 	size_t used;
 	assert_ok(mint_gunzip_member(MINT_SPAN(file.data + p.data_member.offset, p.data_member.size),
 				     NULL, &tar, &used, &err), &err);
@@ -160,10 +165,8 @@ static void test_package_unsigned_is_readable_but_not_trusted(void **state)
 	struct test_apk spec = usual();
 	spec.key = NULL;
 	struct mint_buf file = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
-	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, 0, &p, &err), &err);
+	build_and_read(&spec, 0, &file, &p);
 	assert_int_equal(p.trust, MINT_APK_TRUST_UNSIGNED);
 	assert_int_equal(p.sig_member.size, 0);
 	mint_apk_package_free(&p);
@@ -178,11 +181,10 @@ static void test_package_legacy_signature_covers_control_and_data(void **state)
 	spec.legacy = true;
 	spec.sig_alg = "RSA";
 	struct mint_buf file = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
-	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, MINT_APK_REQUIRE_TRUST, &p, &err), &err);
+	build_and_read(&spec, MINT_APK_REQUIRE_TRUST, &file, &p);
 	mint_apk_package_free(&p);
+	struct mint_err err = { 0 };
 	file.data[file.len - 12] ^= 0x40; /* inside the data member's deflate stream or CRC */
 	assert_int_not_equal(read_pkg(&file, MINT_APK_REQUIRE_TRUST, &p, &err), 0);
 	mint_buf_free(&file);
@@ -193,12 +195,11 @@ static void test_package_flipped_data_byte_fails_datahash(void **state)
 	(void)state;
 	struct test_apk spec = usual();
 	struct mint_buf file = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
-	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, 0, &p, &err), &err);
+	build_and_read(&spec, 0, &file, &p);
 	uint64_t data_at = p.data_member.offset;
 	mint_apk_package_free(&p);
+	struct mint_err err = { 0 };
 	file.data[data_at + 4] ^= 1; /* gzip header mtime: inflates fine, hash differs */
 	assert_int_equal(read_pkg(&file, 0, &p, &err), MINT_EINTEGRITY);
 	assert_non_null(strstr(err.msg, "datahash"));
@@ -312,10 +313,8 @@ static void test_package_scripts_are_collected(void **state)
 	struct test_apk spec = usual();
 	spec.extra_control = ".post-install";
 	struct mint_buf file = MINT_BUF_INIT;
-	build_test_apk(&spec, &file);
 	struct mint_apk_package p;
-	struct mint_err err = { 0 };
-	assert_ok(read_pkg(&file, 0, &p, &err), &err);
+	build_and_read(&spec, 0, &file, &p);
 	assert_int_equal(p.n_scripts, 1);
 	assert_string_equal(p.scripts[0].name, ".post-install");
 	assert_memory_equal(p.scripts[0].data, "#!/bin/sh\n", 10);

@@ -38,6 +38,15 @@ static void write_ok(struct mint_tar_writer *w, const struct mint_tar_entry *e, 
 	assert_ok(mint_tar_write_entry(w, e, content, &err), &err);
 }
 
+/* Replaces b with an archive of e alone (content may be NULL), written by a
+ * writer with the default settings; no end blocks. */
+static void write_one(struct mint_buf *b, const struct mint_tar_entry *e, const char *content)
+{
+	mint_buf_reset(b);
+	struct mint_tar_writer w = writer_into(b);
+	write_ok(&w, e, content);
+}
+
 /* A field of the header block at off, as a C string. */
 static const char *field(const struct mint_buf *b, size_t block, size_t off)
 {
@@ -126,10 +135,9 @@ static void test_tar_write_ustar_fields_are_nul_terminated_octal(void **state)
 {
 	(void)state;
 	struct mint_buf b = MINT_BUF_INIT;
-	struct mint_tar_writer w = writer_into(&b);
 	struct mint_tar_entry e = entry("bin/sh", MINT_TAR_REG, 0100755);
 	e.size = 3;
-	write_ok(&w, &e, "#!\n");
+	write_one(&b, &e, "#!\n");
 	assert_int_equal(b.len, 2 * MINT_TAR_BLOCK);
 	assert_memory_equal(field(&b, 0, 100), "0000755\0", 8);
 	assert_memory_equal(field(&b, 0, 108), "0000000\0", 8);
@@ -157,8 +165,7 @@ static void test_tar_write_end_is_two_zero_blocks(void **state)
 	mint_buf_free(&b);
 }
 
-/* Reads the archive in b back; returns the number of entries and fills
- * names[i] with copies. */
+/* A reader over an archive in memory, and the source it reads. */
 struct read_back {
 	struct mint_tar_reader *r;
 	struct mint_span_source ss;
@@ -181,6 +188,12 @@ static const struct mint_tar_entry *next_ok(struct mint_tar_reader *r)
 	if (rc != 1)
 		assert_ok(rc ? rc : -999, &err);
 	return e;
+}
+
+/* The first entry of the archive in b, read through rb; free rb->r after. */
+static const struct mint_tar_entry *read_first(struct read_back *rb, const struct mint_buf *b)
+{
+	return next_ok(reader_over(rb, b, MINT_TAR_END_OPTIONAL));
 }
 
 static void test_tar_write_round_trips_every_type(void **state)
@@ -254,19 +267,17 @@ static void test_tar_write_long_name_uses_ustar_prefix_when_it_fits(void **state
 {
 	(void)state;
 	struct mint_buf b = MINT_BUF_INIT;
-	struct mint_tar_writer w = writer_into(&b);
 	char *name = repeat_path("abcdefghij", 14); /* 153 bytes */
 	struct mint_tar_entry e = entry(name, MINT_TAR_DIR, 0755);
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	assert_int_equal(b.len, MINT_TAR_BLOCK);
 	/* The last '/' within the first 156 bytes splits: prefix of 142 bytes. */
 	assert_memory_equal(field(&b, 0, 345), name, 142);
 	assert_int_equal(field(&b, 0, 345)[142], '\0');
 	assert_string_equal(field(&b, 0, 0), name + 143);
 	struct read_back rb;
-	struct mint_tar_reader *r = reader_over(&rb, &b, MINT_TAR_END_OPTIONAL);
-	assert_string_equal(next_ok(r)->name, name);
-	mint_tar_reader_free(r);
+	assert_string_equal(read_first(&rb, &b)->name, name);
+	mint_tar_reader_free(rb.r);
 	free(name);
 	mint_buf_free(&b);
 }
@@ -281,29 +292,25 @@ static void test_tar_write_unsplittable_or_checksummed_long_name_goes_to_pax_pat
 {
 	(void)state;
 	struct mint_buf b = MINT_BUF_INIT;
-	struct mint_tar_writer w = writer_into(&b);
 	char long_component[131];
 	memset(long_component, 'n', 130);
 	long_component[130] = '\0';
 	struct mint_tar_entry e = entry(long_component, MINT_TAR_DIR, 0755);
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	char want[160];
 	snprintf(want, sizeof(want), "140 path=%s\n", long_component);
 	assert_string_equal(pax_payload(&b), want);
 	assert_memory_equal(field(&b, 2, 0), long_component, 100);
-	mint_buf_reset(&b);
-	w = writer_into(&b);
 	char *name = repeat_path("abcdefghij", 14);
 	e = entry(name, MINT_TAR_REG, 0644);
 	e.has_apk_sha1 = true;
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	const char *payload = pax_payload(&b);
 	assert_non_null(strstr(payload, "68 APK-TOOLS.checksum.SHA1=000000"));
 	assert_non_null(strstr(payload, "\n163 path=abcdefghij/"));
 	struct read_back rb;
-	struct mint_tar_reader *r = reader_over(&rb, &b, MINT_TAR_END_OPTIONAL);
-	assert_string_equal(next_ok(r)->name, name);
-	mint_tar_reader_free(r);
+	assert_string_equal(read_first(&rb, &b)->name, name);
+	mint_tar_reader_free(rb.r);
 	free(name);
 	mint_buf_free(&b);
 }
@@ -312,19 +319,17 @@ static void test_tar_write_long_link_goes_to_pax_linkpath(void **state)
 {
 	(void)state;
 	struct mint_buf b = MINT_BUF_INIT;
-	struct mint_tar_writer w = writer_into(&b);
 	char *target = repeat_path("../../target", 12);
 	struct mint_tar_entry e = entry("usr/lib/x", MINT_TAR_SYMLINK, 0777);
 	e.link_target = target;
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	assert_non_null(strstr(pax_payload(&b), " linkpath=../../target/"));
 	assert_string_equal(field(&b, 0, 0), "usr/lib/PaxHeaders.0/x");
 	struct read_back rb;
-	struct mint_tar_reader *r = reader_over(&rb, &b, MINT_TAR_END_OPTIONAL);
-	const struct mint_tar_entry *got = next_ok(r);
+	const struct mint_tar_entry *got = read_first(&rb, &b);
 	assert_string_equal(got->link_target, target);
 	assert_int_equal(got->header_offset, 0);
-	mint_tar_reader_free(r);
+	mint_tar_reader_free(rb.r);
 	free(target);
 	mint_buf_free(&b);
 }
@@ -346,13 +351,12 @@ static void test_tar_write_large_numbers_go_to_sorted_pax_records(void **state)
 	assert_memory_equal(field(&b, 2, 124), "00000000000\0" "00000000000\0", 24);
 	assert_int_equal(w.data_left, 9ULL << 30);
 	struct read_back rb;
-	struct mint_tar_reader *r = reader_over(&rb, &b, MINT_TAR_END_OPTIONAL);
-	const struct mint_tar_entry *got = next_ok(r);
+	const struct mint_tar_entry *got = read_first(&rb, &b);
 	assert_int_equal(got->size, 9ULL << 30);
 	assert_int_equal(got->uid, 3000000);
 	assert_int_equal(got->gid, 2097151);
 	assert_int_equal(got->mtime, -86400);
-	mint_tar_reader_free(r);
+	mint_tar_reader_free(rb.r);
 	mint_buf_free(&b);
 }
 
@@ -360,7 +364,6 @@ static void test_tar_write_xattrs_sorted_after_apk_checksum(void **state)
 {
 	(void)state;
 	struct mint_buf b = MINT_BUF_INIT;
-	struct mint_tar_writer w = writer_into(&b);
 	struct mint_tar_entry e = entry("usr/bin/hello", MINT_TAR_REG, 0755);
 	struct mint_xattr xs[] = {
 		{ "user.z", (unsigned char *)"1", 1 },
@@ -371,7 +374,7 @@ static void test_tar_write_xattrs_sorted_after_apk_checksum(void **state)
 	e.n_xattrs = 3;
 	e.has_apk_sha1 = true;
 	memset(e.apk_sha1, 0xab, 20);
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	assert_string_equal(field(&b, 0, 0), "usr/bin/PaxHeaders.0/hello");
 	assert_memory_equal(field(&b, 0, 100), "0000000\0" "0000000\0" "0000000\0", 24);
 	assert_memory_equal(field(&b, 0, 136), "00000000000\0", 12);
@@ -381,14 +384,13 @@ static void test_tar_write_xattrs_sorted_after_apk_checksum(void **state)
 			    "25 SCHILY.xattr.user.z=1\n";
 	assert_memory_equal(pax_payload(&b), want, sizeof(want));
 	struct read_back rb;
-	struct mint_tar_reader *r = reader_over(&rb, &b, MINT_TAR_END_OPTIONAL);
-	const struct mint_tar_entry *got = next_ok(r);
+	const struct mint_tar_entry *got = read_first(&rb, &b);
 	assert_int_equal(got->n_xattrs, 3);
 	assert_string_equal(got->xattrs[0].name, "security.capability");
 	assert_memory_equal(got->xattrs[0].value, "\0\n=", 3);
 	assert_string_equal(got->xattrs[1].name, "user.a");
 	assert_int_equal(got->xattrs[1].value_len, 0);
-	mint_tar_reader_free(r);
+	mint_tar_reader_free(rb.r);
 	mint_buf_free(&b);
 }
 
@@ -404,14 +406,12 @@ static void test_tar_write_pax_header_name_uses_prefix_and_fits_100(void **state
 	e.n_xattrs = 1;
 	write_ok(&w, &e, NULL);
 	assert_string_equal(field(&b, 0, 0), "var/./PaxHeaders/lib");
-	mint_buf_reset(&b);
-	w = writer_into(&b);
 	char name[120];
 	memset(name, 'd', 99);
 	strcpy(name + 99, "/file");
 	e = entry(name, MINT_TAR_REG, 0644);
 	e.has_apk_sha1 = true;
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	/* 99 d's + "/PaxHeaders.0/file" cut to 100 bytes ends in '/', dropped */
 	assert_int_equal(strnlen(field(&b, 0, 0), 100), 99);
 	assert_memory_equal(field(&b, 0, 0), name, 99);
@@ -422,9 +422,8 @@ static void test_tar_write_non_ascii_name_goes_to_pax_path(void **state)
 {
 	(void)state;
 	struct mint_buf b = MINT_BUF_INIT;
-	struct mint_tar_writer w = writer_into(&b);
 	struct mint_tar_entry e = entry("usr/share/caf\xc3\xa9", MINT_TAR_DIR, 0755);
-	write_ok(&w, &e, NULL);
+	write_one(&b, &e, NULL);
 	assert_string_equal(pax_payload(&b), "24 path=usr/share/caf\xc3\xa9\n");
 	assert_string_equal(field(&b, 2, 0), "usr/share/caf");
 	mint_buf_free(&b);

@@ -2,11 +2,12 @@
 #include "testutil.h"
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apkbuild.h"
 #include "mint/apk_trust.h"
 #include "mint/fs.h"
 
@@ -26,19 +27,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *public_pem(size_t *len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	PEM_write_bio_PUBKEY(bio, test_key);
-	char *data;
-	long n = BIO_get_mem_data(bio, &data);
-	char *copy = malloc((size_t)n);
-	memcpy(copy, data, (size_t)n);
-	*len = (size_t)n;
-	BIO_free(bio);
-	return copy;
-}
-
 static unsigned char *sign(const EVP_MD *md, const char *msg, size_t *sig_len)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -53,7 +41,7 @@ static unsigned char *sign(const EVP_MD *md, const char *msg, size_t *sig_len)
 static void keyring_with(struct mint_apk_keyring *kr, const char *name)
 {
 	size_t len;
-	char *pem = public_pem(&len);
+	char *pem = public_pem_of(test_key, &len);
 	struct mint_err err = { 0 };
 	assert_ok(mint_apk_keyring_add_pem(kr, name, MINT_SPAN(pem, len), &err), &err);
 	free(pem);
@@ -196,7 +184,7 @@ static void test_trust_keyring_dir_skips_hidden_and_rejects_non_keys(void **stat
 	char *dir = make_tmpdir();
 	char path[512];
 	size_t len;
-	char *pem = public_pem(&len);
+	char *pem = public_pem_of(test_key, &len);
 	struct mint_err err = { 0 };
 	snprintf(path, sizeof(path), "%s/b.rsa.pub", dir);
 	assert_ok(mint_file_write_atomic(path, pem, len, 0644, &err), &err);
