@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #include "mint/apk_pkg.h"
+#include "mint/arena.h"
 #include "mint/buf.h"
 #include "mint/err.h"
 #include "mint/span.h"
@@ -42,6 +43,7 @@
 struct mint_apk_index {
 	struct mint_apk_pkg *pkgs;
 	size_t n;
+	struct mint_arena arena; /* backs the records the parser fills (arena_owned) */
 	char *description; /* the DESCRIPTION member, when the caller has one */
 };
 

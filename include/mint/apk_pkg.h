@@ -19,6 +19,7 @@
 struct mint_strlist {
 	char **items;
 	size_t n;
+	size_t cap; /* allocated slots; managed by mint_strlist_add */
 };
 
 int mint_strlist_add(struct mint_strlist *l, const char *s, size_t len);
@@ -58,6 +59,9 @@ struct mint_apk_pkg {
 	/* Index reader verdict: the record carried an unknown uppercase field,
 	 * so apk-tools would refuse to install it. Never written out. */
 	bool uninstallable;
+	/* The strings and lists live in their index's arena (mint/apk_index.h):
+	 * read-only, released with the index; mint_apk_pkg_free only clears. */
+	bool arena_owned;
 
 	/* Installed database only (lib/apk/db/installed). */
 	struct mint_strlist tags;       /* g: space-separated tags */

@@ -9,10 +9,14 @@
 
 int mint_strlist_add(struct mint_strlist *l, const char *s, size_t len)
 {
-	char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
-	if (!items)
-		return MINT_ENOMEM;
-	l->items = items;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		char **items = realloc(l->items, cap * sizeof(*items));
+		if (!items)
+			return MINT_ENOMEM;
+		l->items = items;
+		l->cap = cap;
+	}
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return MINT_ENOMEM;
@@ -28,11 +32,15 @@ void mint_strlist_free(struct mint_strlist *l)
 		free(l->items[i]);
 	free(l->items);
 	l->items = NULL;
-	l->n = 0;
+	l->n = l->cap = 0;
 }
 
 void mint_apk_pkg_free(struct mint_apk_pkg *p)
 {
+	if (p->arena_owned) {
+		memset(p, 0, sizeof(*p));
+		return;
+	}
 	char **strings[] = {
 		&p->name, &p->version, &p->arch, &p->description, &p->url, &p->license,
 		&p->origin, &p->maintainer, &p->commit, &p->packager, &p->identity, &p->datahash,
