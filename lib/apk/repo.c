@@ -20,6 +20,14 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+static bool has_control(struct mint_span s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if ((unsigned char)s.ptr[i] < 0x20 || s.ptr[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /* RFC 3986 pchar, less pct-encoded: what may stand unescaped in a path segment. */
 static bool is_pchar(unsigned char c)
 {
@@ -85,12 +93,9 @@ static int directory_url(struct mint_span dir, struct mint_buf *url)
 /* Fills spec, url and local from the location part of a repository string. */
 static int parse_location(struct mint_span loc, struct mint_apk_repo *out, struct mint_err *err)
 {
-	for (size_t i = 0; i < loc.len; i++) {
-		if ((unsigned char)loc.ptr[i] < 0x20 || loc.ptr[i] == 0x7f || loc.ptr[i] == ' ')
-			return mint_err_set(err, MINT_EINVAL,
-					    "repository '%.*s': blank or control character in the location",
-					    (int)(loc.len > 200 ? 200 : loc.len), loc.ptr);
-	}
+	if (has_control(loc) || mint_span_find(loc, ' ') >= 0)
+		return mint_err_set(err, MINT_EINVAL,
+				    "repository location has a blank or control character");
 	size_t sl = scheme_len(loc);
 	size_t keep = sl ? sl + 3 : 1; /* "scheme://" or a lone "/" stays */
 	while (loc.len > keep && loc.ptr[loc.len - 1] == '/')
@@ -135,6 +140,8 @@ int mint_apk_repo_parse(struct mint_span text, struct mint_apk_repo *out, struct
 		s = mint_span_trim(mint_span_skip(s, end));
 		if (!tag.len)
 			return mint_err_set(err, MINT_EINVAL, "repository tag after '@' is empty");
+		if (has_control(tag))
+			return mint_err_set(err, MINT_EINVAL, "repository tag has a control character");
 		if (!s.len)
 			return mint_err_set(err, MINT_EINVAL, "repository tag @%.*s has no location",
 					    (int)(tag.len > 200 ? 200 : tag.len), tag.ptr);

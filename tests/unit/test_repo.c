@@ -92,6 +92,9 @@ static void test_repo_parse_refuses_empty_tag_only_blanks_and_other_schemes(void
 	assert_int_equal(parse("@tag   ", &r), MINT_EINVAL);
 	assert_int_equal(parse("https://a b", &r), MINT_EINVAL);
 	assert_int_equal(parse("/srv/a\x01", &r), MINT_EINVAL);
+	assert_int_equal(parse("@a\x01b /srv/a", &r), MINT_EINVAL);
+	struct mint_err err = { 0 };
+	assert_int_equal(mint_apk_repo_parse(MINT_SPAN("@\0a /srv", 8), &r, &err), MINT_EINVAL);
 	assert_int_equal(parse("http://", &r), MINT_EINVAL);
 	assert_int_equal(parse("ftp://example.org/x", &r), MINT_EUNSUPPORTED);
 	assert_int_equal(parse("s3://bucket/x", &r), MINT_EUNSUPPORTED);
