@@ -248,8 +248,9 @@ static int plan_index(struct mint_apk_cache *c, struct index_job *j, const char 
 static int store_index(struct index_job *j, struct mint_span bytes, const char *etag,
 		       struct mint_err *err)
 {
-	/* The ETag goes first so that a crash in between leaves no ETag
-	 * beside a body it does not describe (the next run then refetches). */
+	/* The old ETag is removed first, so that a crash before the new one
+	 * is written leaves no ETag beside a body it does not describe (the
+	 * next run then downloads the index again). */
 	unlink(mint_buf_cstr(&j->etag_path));
 	int rc = store_entry(mint_buf_cstr(&j->path), bytes, err);
 	if (!rc && etag)
