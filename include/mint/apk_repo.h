@@ -19,6 +19,7 @@
 #include "mint/apk_pkg.h"
 #include "mint/apk_package.h"
 #include "mint/apk_trust.h"
+#include "mint/arena.h"
 #include "mint/buf.h"
 #include "mint/err.h"
 #include "mint/span.h"
@@ -70,6 +71,7 @@ struct mint_apk_loaded_repo {
 	char *index_url;
 	enum mint_apk_trust trust;  /* VERIFIED, or what allow-untrusted let pass */
 	char *description;          /* the index's DESCRIPTION, or NULL */
+	struct mint_arena arena;    /* backs this repository's records (arena_owned) */
 };
 
 /* What a list of repositories offers for one architecture. */

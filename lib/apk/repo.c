@@ -273,6 +273,9 @@ static int take_records(struct mint_apk_repo_set *set, size_t repo_i,
 		rp->repo = &lr->repo;
 		rp->url = mint_buf_detach(&url, NULL);
 	}
+	/* The moved records point into the index's arena: it moves with them. */
+	lr->arena = f->index.arena;
+	f->index.arena.head = NULL;
 	mint_buf_free(&url);
 	return rc;
 }
@@ -353,6 +356,7 @@ void mint_apk_repo_set_free(struct mint_apk_repo_set *set)
 	for (size_t i = 0; set->repos && i < set->n_repos; i++) {
 		mint_apk_repo_free(&set->repos[i].repo);
 		free(set->repos[i].index_url);
+		mint_arena_free(&set->repos[i].arena);
 		free(set->repos[i].description);
 	}
 	free(set->repos);
