@@ -97,6 +97,7 @@ static void test_index_parse_allows_extra_blank_lines_and_unterminated_last_reco
 	mint_apk_index_free(&idx);
 	parse_ok("", &idx);
 	assert_int_equal(idx.n, 0);
+	mint_apk_index_free(&idx);
 }
 
 static void test_index_parse_bad_number_reports_line_and_column(void **state)
@@ -198,9 +199,12 @@ static void test_index_write_rejects_bad_fields_and_leaves_buffer_unchanged(void
 	assert_string_equal(mint_buf_cstr(&out), "keep");
 	free(idx.pkgs[1].license);
 	idx.pkgs[1].license = NULL;
+	/* parsed records are arena-owned and read-only: give this one a list of its own */
+	idx.pkgs[1].provides = (struct mint_strlist){ 0 };
 	mint_strlist_add(&idx.pkgs[1].provides, "", 0);
 	assert_int_equal(mint_apk_index_write_text(&idx, &out), MINT_EINVAL);
 	assert_string_equal(mint_buf_cstr(&out), "keep");
+	mint_strlist_free(&idx.pkgs[1].provides);
 	mint_apk_index_free(&idx);
 	mint_buf_free(&out);
 }
