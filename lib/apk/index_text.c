@@ -96,20 +96,23 @@ static int arena_set_string(struct mint_arena *a, char **field, struct mint_span
 	return *field ? 0 : MINT_ENOMEM;
 }
 
+/* An upper bound: items are separated by one or more spaces. */
 static size_t count_items(struct mint_span value)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < value.len; i++)
-		if (value.ptr[i] != ' ' && (i == 0 || value.ptr[i - 1] == ' '))
-			n++;
+	size_t n = 1;
+	const char *p = value.ptr, *end = value.ptr + value.len;
+	while (p < end && (p = memchr(p, ' ', (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
 	return n;
 }
 
 static int arena_add_items(struct mint_arena *a, struct mint_strlist *l, struct mint_span value)
 {
-	size_t add = count_items(value);
-	if (!add)
+	if (!value.len)
 		return 0;
+	size_t add = count_items(value);
 	char **items = mint_arena_alloc(a, (l->n + add) * sizeof(*items));
 	if (!items)
 		return MINT_ENOMEM;
@@ -243,7 +246,16 @@ int mint_apk_index_parse_text(struct mint_span text, struct mint_apk_index *out,
 	r.idx.pkgs = malloc(r.cap * sizeof(*r.idx.pkgs));
 	if (!r.idx.pkgs)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	int rc = apk_text_each_line(text, read_line, &r, err);
+	/* The hot loop of every repository load: lines are cut here rather
+	 * than through apk_text_each_line's callback. */
+	int rc = 0;
+	const char *p = text.ptr, *end = text.ptr + text.len;
+	for (unsigned lineno = 1; !rc && p < end; lineno++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl ? nl : end;
+		rc = read_line(&r, MINT_SPAN(p, (size_t)(stop - p)), lineno, err);
+		p = stop + 1;
+	}
 	if (!rc && r.open)
 		rc = push_record(&r, err);
 	if (rc)
