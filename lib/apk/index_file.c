@@ -31,7 +31,7 @@ static int take_content(struct mint_apk_index_file *f, struct apk_small_member *
 			text = se;
 		} else if (!strcmp(se->name, "DESCRIPTION") && se->content.len) {
 			free(f->index.description);
-			f->index.description = mint_span_dup(mint_buf_span(&se->content));
+			f->index.description = mint_span_dup(se->content);
 			if (!f->index.description)
 				return mint_err_set(err, MINT_ENOMEM, "out of memory");
 		}
@@ -40,7 +40,7 @@ static int take_content(struct mint_apk_index_file *f, struct apk_small_member *
 		return mint_err_set(err, MINT_EFORMAT, "archive has no APKINDEX entry");
 	char *description = f->index.description;
 	f->index.description = NULL;
-	int rc = mint_apk_index_parse_text(mint_buf_span(&text->content), &f->index, err);
+	int rc = mint_apk_index_parse_text(text->content, &f->index, err);
 	if (rc)
 		mint_err_prefix(err, "APKINDEX");
 	free(f->index.description);

@@ -13,11 +13,10 @@
 
 void apk_small_member_free(struct apk_small_member *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < m->n; i++)
 		free(m->entries[i].name);
-		mint_buf_free(&m->entries[i].content);
-	}
 	free(m->entries);
+	mint_buf_free(&m->tar);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -40,21 +39,20 @@ void apk_relocate_stream_offset(struct mint_err *err, const char *what, uint64_t
 	err->offset = member_offset;
 }
 
-static int read_entry_content(struct mint_tar_reader *tr, const struct mint_tar_entry *e,
-			      struct mint_buf *out, struct mint_err *err)
+/* The content of e as a span of the tar bytes the reader walks. */
+static int entry_content(struct mint_span tar, const struct mint_tar_entry *e,
+			 struct mint_span *out, struct mint_err *err)
 {
-	if (mint_buf_reserve(out, e->size))
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	size_t got;
-	do {
-		int rc = mint_tar_read(tr, out->data + out->len, out->cap - out->len - 1, &got, err);
-		if (rc)
-			return rc;
-		out->len += got;
-		out->data[out->len] = '\0';
-		if (out->len + 1 >= out->cap && mint_buf_reserve(out, 4096))
-			return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	} while (got);
+	if (e->type != MINT_TAR_REG) {
+		*out = MINT_SPAN(tar.ptr, 0);
+		return 0;
+	}
+	if (e->data_offset > tar.len || e->size > tar.len - e->data_offset) {
+		mint_err_set_offset(err, e->data_offset);
+		return mint_err_set(err, MINT_ETRUNCATED, "entry '%.200s' runs past the member",
+				    e->name);
+	}
+	*out = MINT_SPAN(tar.ptr + e->data_offset, (size_t)e->size);
 	return 0;
 }
 
@@ -75,8 +73,8 @@ static int collect_tar_entries(struct mint_span tar, const struct mint_apk_limit
 		}
 		m->entries = grown;
 		struct apk_small_entry *se = &m->entries[m->n++];
-		*se = (struct apk_small_entry){ strdup(e->name), e->type, MINT_BUF_INIT };
-		rc = se->name ? read_entry_content(tr, e, &se->content, err)
+		*se = (struct apk_small_entry){ strdup(e->name), e->type, MINT_SPAN_NULL };
+		rc = se->name ? entry_content(tar, e, &se->content, err)
 			      : mint_err_set(err, MINT_ENOMEM, "out of memory");
 	}
 	mint_tar_reader_free(tr);
@@ -88,21 +86,19 @@ int apk_read_small_member(struct mint_span file, uint64_t offset, const char *wh
 			  struct apk_small_member *m, struct mint_err *err)
 {
 	struct mint_gzip_limits gl = { limits->max_control_bytes, limits->max_ratio };
-	struct mint_buf tar = MINT_BUF_INIT;
 	size_t size = 0;
 	m->range.offset = offset;
-	int rc = mint_gunzip_member(mint_span_skip(file, offset), &gl, &tar, &size, err);
+	int rc = mint_gunzip_member(mint_span_skip(file, offset), &gl, &m->tar, &size, err);
 	if (rc) {
 		apk_rebase_offset(err, offset);
 		mint_err_prefix(err, "%s", what);
 		goto out;
 	}
 	m->range.size = size;
-	rc = collect_tar_entries(mint_buf_span(&tar), limits, end, m, err);
+	rc = collect_tar_entries(mint_buf_span(&m->tar), limits, end, m, err);
 	if (rc)
 		apk_relocate_stream_offset(err, what, offset);
 out:
-	mint_buf_free(&tar);
 	return rc;
 }
 
@@ -127,7 +123,7 @@ int apk_take_signatures(const struct apk_small_member *m, struct mint_apk_signat
 			continue;
 		struct mint_err ignored = { 0 };
 		if (mint_apk_signature_init(&(*sigs)[*n_sigs], mint_span_str(se->name),
-					    mint_buf_span(&se->content), &ignored) == 0)
+					    se->content, &ignored) == 0)
 			(*n_sigs)++;
 		else if (ignored.code == MINT_ENOMEM)
 			return mint_err_set(err, MINT_ENOMEM, "out of memory");

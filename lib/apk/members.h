@@ -15,14 +15,17 @@
 struct apk_small_entry {
 	char *name;
 	enum mint_tar_type type;
-	struct mint_buf content;
+	struct mint_span content; /* inside the member's tar; empty for non-files */
 };
 
-/* One gzip member, inflated (bounded by max_control_bytes) and listed. */
+/* One gzip member, inflated (bounded by max_control_bytes) and listed.
+ * Entry contents are spans into tar, not copies: an index member is the
+ * whole repository index. */
 struct apk_small_member {
 	struct apk_small_entry *entries;
 	size_t n;
 	struct mint_apk_range range;
+	struct mint_buf tar;
 };
 
 /* what names the member in errors ("control member"). */

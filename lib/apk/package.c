@@ -62,12 +62,15 @@ static int take_script(struct mint_apk_package *p, struct apk_small_entry *se, s
 	if (!grown)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	p->scripts = grown;
-	size_t len;
 	char *name = strdup(se->name);
-	if (!name)
+	unsigned char *data = malloc(se->content.len + 1);
+	if (!name || !data) {
+		free(name);
+		free(data);
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	unsigned char *data = (unsigned char *)mint_buf_detach(&se->content, &len);
-	p->scripts[p->n_scripts++] = (struct mint_apk_script){ name, data, len };
+	}
+	memcpy(data, se->content.ptr, se->content.len);
+	p->scripts[p->n_scripts++] = (struct mint_apk_script){ name, data, se->content.len };
 	return 0;
 }
 
@@ -98,7 +101,7 @@ static int take_control(struct mint_apk_package *p, struct apk_small_member *m, 
 	}
 	if (!pkginfo)
 		return mint_err_set(err, MINT_EFORMAT, "control member has no .PKGINFO");
-	int rc = mint_apk_pkginfo_parse(mint_buf_span(&pkginfo->content), &p->info, err);
+	int rc = mint_apk_pkginfo_parse(pkginfo->content, &p->info, err);
 	if (rc)
 		mint_err_prefix(err, ".PKGINFO");
 	return rc;
