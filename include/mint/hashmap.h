@@ -37,7 +37,7 @@ struct mint_hashmap {
 
 /* The hash the map uses (64-bit FNV-1a, then mixed), for callers that want
  * to compute it once and reuse it. */
-uint64_t mint_hash_bytes(struct mint_span key);
+uint64_t mint_hashmap_hash(struct mint_span key);
 
 /* Finds key; stores its value in *value (may be NULL) and returns true. */
 bool mint_hashmap_get(const struct mint_hashmap *m, struct mint_span key, void **value);

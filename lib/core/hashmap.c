@@ -14,7 +14,7 @@
 
 #define MIN_CAP 16
 
-uint64_t mint_hash_bytes(struct mint_span key)
+uint64_t mint_hashmap_hash(struct mint_span key)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (size_t i = 0; i < key.len; i++) {
@@ -58,7 +58,7 @@ bool mint_hashmap_get_hashed(const struct mint_hashmap *m, struct mint_span key,
 
 bool mint_hashmap_get(const struct mint_hashmap *m, struct mint_span key, void **value)
 {
-	return mint_hashmap_get_hashed(m, key, mint_hash_bytes(key), value);
+	return mint_hashmap_get_hashed(m, key, mint_hashmap_hash(key), value);
 }
 
 static int rehash(struct mint_hashmap *m, size_t cap)
@@ -112,7 +112,7 @@ int mint_hashmap_put_hashed(struct mint_hashmap *m, struct mint_span key, uint64
 
 int mint_hashmap_put(struct mint_hashmap *m, struct mint_span key, void *value)
 {
-	return mint_hashmap_put_hashed(m, key, mint_hash_bytes(key), value);
+	return mint_hashmap_put_hashed(m, key, mint_hashmap_hash(key), value);
 }
 
 /* Whether home slot h lies cyclically in (gap, i]: then the entry at i may
@@ -128,7 +128,7 @@ bool mint_hashmap_remove(struct mint_hashmap *m, struct mint_span key, void **va
 {
 	if (!m->n)
 		return false;
-	uint64_t hash = mint_hash_bytes(key);
+	uint64_t hash = mint_hashmap_hash(key);
 	size_t mask = m->cap - 1, gap = find_slot(m, key, hash);
 	if (!m->slots[gap].key)
 		return false;
