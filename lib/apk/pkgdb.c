@@ -258,13 +258,65 @@ static bool arch_ok(const struct mint_apk_db *db, const char *arch)
 	return false;
 }
 
-static int add_provider(struct sv_name *n, struct sv_pkg *pkg, const char *version)
+static int add_provider(struct mint_apk_db *db, struct sv_name *n, struct sv_pkg *pkg,
+			const char *version)
 {
 	if (sv_grow((void **)&n->prov, n->n_prov, &n->cap_prov, sizeof(*n->prov)))
 		return MINT_ENOMEM;
 	n->prov[n->n_prov].pkg = pkg;
 	n->prov[n->n_prov].version = version;
 	n->n_prov++;
+	if (n->n_prov < 2 || n->prov_unsorted)
+		return 0;
+	if (sv_grow((void **)&db->unsorted, db->n_unsorted, &db->cap_unsorted, sizeof(void *)))
+		return MINT_ENOMEM;
+	db->unsorted[db->n_unsorted++] = n;
+	n->prov_unsorted = true;
+	return 0;
+}
+
+/* The order providers are considered in, which settles exact ties: by
+ * package name, then version, then the order entries were added (a
+ * package providing a name twice keeps its order). So the order of
+ * records inside an index does not change the result. */
+struct provider_entry {
+	struct sv_provider p;
+	uint32_t at;
+};
+
+static int cmp_provider_entry(const void *a, const void *b)
+{
+	const struct provider_entry *ea = a, *eb = b;
+	const struct sv_pkg *x = ea->p.pkg, *y = eb->p.pkg;
+	if (x->name != y->name) {
+		int r = strcasecmp(x->name->str, y->name->str);
+		return r ? r : strcmp(x->name->str, y->name->str);
+	}
+	if (x != y) {
+		int v = mint_apk_version_compare(mint_span_str(x->version),
+						 mint_span_str(y->version));
+		if (v != MINT_APK_VERSION_EQUAL)
+			return v == MINT_APK_VERSION_LESS ? -1 : 1;
+	}
+	return ea->at < eb->at ? -1 : ea->at > eb->at;
+}
+
+int sv_db_sort_providers(struct mint_apk_db *db)
+{
+	for (uint32_t i = 0; i < db->n_unsorted; i++) {
+		struct sv_name *n = db->unsorted[i];
+		struct provider_entry *tmp = malloc(n->n_prov * sizeof(*tmp));
+		if (!tmp)
+			return MINT_ENOMEM;
+		for (uint32_t j = 0; j < n->n_prov; j++)
+			tmp[j] = (struct provider_entry){ n->prov[j], j };
+		qsort(tmp, n->n_prov, sizeof(*tmp), cmp_provider_entry);
+		for (uint32_t j = 0; j < n->n_prov; j++)
+			n->prov[j] = tmp[j].p;
+		free(tmp);
+		n->prov_unsorted = false;
+	}
+	db->n_unsorted = 0;
 	return 0;
 }
 
@@ -281,11 +333,11 @@ static int add_riif(struct sv_name *target, struct sv_name *n)
 
 /* Makes pkg a provider of its name and of what it provides, and records
  * its install_if rules in the reverse index of the names they watch. */
-static int index_pkg(struct sv_pkg *pkg)
+static int index_pkg(struct mint_apk_db *db, struct sv_pkg *pkg)
 {
-	int rc = add_provider(pkg->name, pkg, pkg->version);
+	int rc = add_provider(db, pkg->name, pkg, pkg->version);
 	for (uint32_t i = 0; !rc && i < pkg->n_provides; i++)
-		rc = add_provider(pkg->provides[i].name, pkg, pkg->provides[i].version);
+		rc = add_provider(db, pkg->provides[i].name, pkg, pkg->provides[i].version);
 	for (uint32_t i = 0; !rc && i < pkg->n_iif; i++) {
 		struct sv_name *watched = pkg->iif[i].name;
 		rc = add_riif(watched, pkg->name);
@@ -326,7 +378,7 @@ static int new_pkg(struct mint_apk_db *db, const struct mint_apk_pkg *rec, struc
 		db->warnings |= MINT_APK_DB_BROKEN_DEPS;
 		pkg->n_iif = 0;
 	}
-	if (index_pkg(pkg))
+	if (index_pkg(db, pkg))
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	db->pkg_list[db->n_pkgs++] = pkg;
 	*out = pkg;
@@ -437,6 +489,7 @@ void mint_apk_db_free(struct mint_apk_db *db)
 	free(db->name_list);
 	free(db->pkg_list);
 	free(db->installed);
+	free(db->unsorted);
 	mint_hashmap_free(&db->names);
 	mint_hashmap_free(&db->ids);
 	sv_arena_free(&db->arena);

@@ -1203,6 +1203,10 @@ int mint_apk_solve(struct mint_apk_db *db, const struct mint_apk_dep *world, siz
 	rc = load_world(&s, world, n_world, err);
 	if (rc)
 		goto out;
+	if (sv_db_sort_providers(db)) {
+		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+		goto out;
+	}
 	s.ignore_conflict = (s.opts->flags & MINT_APK_SOLVE_IGNORE_CONFLICT) != 0;
 	s.prefer_installed = s.opts->prefer_installed;
 	s.max_steps = s.opts->max_steps ? s.opts->max_steps :

@@ -63,6 +63,7 @@ struct sv_name {
 	struct sv_name **riif;      /* names whose packages have install_if on this one */
 	uint32_t n_riif, cap_riif;
 	bool in_repo;               /* some repository package provides it */
+	bool prov_unsorted;         /* on db->unsorted, providers not in order */
 	uint32_t gen;               /* solve generation of ss */
 	struct sv_nstate *ss;
 };
@@ -98,6 +99,8 @@ struct mint_apk_db {
 	uint32_t n_names, cap_names;
 	struct sv_pkg **pkg_list;
 	uint32_t n_pkgs, cap_pkgs;
+	struct sv_name **unsorted;     /* names whose providers need sorting */
+	uint32_t n_unsorted, cap_unsorted;
 	struct sv_pkg **installed;     /* in the order they were added */
 	uint32_t n_installed, cap_installed;
 	struct sv_tag tags[MINT_APK_MAX_TAGS];
@@ -118,6 +121,9 @@ struct sv_name *sv_db_find_name(const struct mint_apk_db *db, struct mint_span t
 /* The index of tag ("x", "@x" or "" for the default), registering it;
  * negative MINT_E* when there are too many. */
 int sv_db_tag(struct mint_apk_db *db, struct mint_span tag);
+/* Puts every name's providers in their canonical order (see pkgdb.c);
+ * 0 or MINT_ENOMEM. */
+int sv_db_sort_providers(struct mint_apk_db *db);
 /* Reads pkg's depends if not done yet (marks it uninstallable when they
  * do not parse). */
 void sv_pkg_read_deps(struct mint_apk_db *db, struct sv_pkg *pkg);
