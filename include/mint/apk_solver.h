@@ -13,10 +13,14 @@
  *     order (the first added wins ties, like the order of
  *     /etc/apk/repositories) and from local files. The database does not
  *     copy the records: they must outlive it. Records with the same C:
- *     identity are one package (an installed package is matched with its
- *     repository copy that way). Names are interned in a hash table;
- *     provides and install_if are read when a record is added, depends
- *     only when the solver first looks at the package.
+ *     identity (compared as apk does, on the 20 bytes it decodes to) are
+ *     one package, described by the first of them; an installed package
+ *     is matched with its repository copy that way. Names are interned in
+ *     a hash table; provides and install_if are read when a record is
+ *     added, depends only when the solver first looks at the package.
+ *     Exact ties are settled by package name, version and then the order
+ *     packages were added, so the order of records inside an index does
+ *     not change the result.
  *
  *  2. mint_apk_solve() runs apk-tools' solver over a world and returns a
  *     struct mint_apk_solution: every package of the result in install

@@ -157,8 +157,9 @@ static bool is_op_char(char c)
 
 enum parse_result { DEP_OK, DEP_BROKEN, DEP_BAD };
 
-/* One "[!]name[@tag][op version]" item, split as apk-tools splits it: the
- * name runs to the first operator character and the tag starts at '@'. */
+/* One "[!]name[@tag][op version]" item (a NUL-terminated string), split as
+ * apk-tools splits it: the name runs to the first operator character and
+ * the tag starts at '@'. */
 static enum parse_result parse_dep(struct mint_apk_db *db, struct mint_span item, bool allow_tag,
 				   struct sv_dep *out)
 {
@@ -199,9 +200,7 @@ static enum parse_result parse_dep(struct mint_apk_db *db, struct mint_span item
 		if (op != MINT_APK_DEP_CHECKSUM && !mint_apk_version_valid(ver))
 			res = DEP_BROKEN;
 		out->op |= op;
-		out->version = sv_arena_strndup(&db->arena, ver.ptr, ver.len);
-		if (!out->version)
-			return DEP_BAD;
+		out->version = ver.ptr; /* the item's tail: NUL-terminated, owned by the record */
 	}
 	out->broken = res == DEP_BROKEN;
 	out->name = sv_db_name(db, name);
@@ -261,8 +260,18 @@ static bool arch_ok(const struct mint_apk_db *db, const char *arch)
 static int add_provider(struct mint_apk_db *db, struct sv_name *n, struct sv_pkg *pkg,
 			const char *version)
 {
-	if (sv_grow((void **)&n->prov, n->n_prov, &n->cap_prov, sizeof(*n->prov)))
+	if (!n->n_prov) {
+		n->prov = &n->one;
+	} else if (!n->cap_prov) {
+		struct sv_provider *many = malloc(4 * sizeof(*many));
+		if (!many)
+			return MINT_ENOMEM;
+		many[0] = n->one;
+		n->prov = many;
+		n->cap_prov = 4;
+	} else if (sv_grow((void **)&n->prov, n->n_prov, &n->cap_prov, sizeof(*n->prov))) {
 		return MINT_ENOMEM;
+	}
 	n->prov[n->n_prov].pkg = pkg;
 	n->prov[n->n_prov].version = version;
 	n->n_prov++;
@@ -478,7 +487,8 @@ void mint_apk_db_free(struct mint_apk_db *db)
 	if (!db)
 		return;
 	for (uint32_t i = 0; i < db->n_names; i++) {
-		free(db->name_list[i]->prov);
+		if (db->name_list[i]->cap_prov)
+			free(db->name_list[i]->prov);
 		free(db->name_list[i]->riif);
 	}
 	for (uint32_t i = 0; i < db->n_tags; i++)
@@ -528,6 +538,18 @@ int mint_apk_db_add_installed(struct mint_apk_db *db, const struct mint_apk_pkg 
 	return 0;
 }
 
+/* Sizes the tables for n more records at once, instead of growing them
+ * step by step (each step rehashes every entry). */
+static int reserve_for(struct mint_apk_db *db, const struct mint_apk_pkg *pkgs, size_t n)
+{
+	size_t names = db->names.n + n;
+	for (size_t i = 0; i < n; i++)
+		names += pkgs[i].provides.n;
+	if (mint_hashmap_reserve(&db->names, names) || mint_hashmap_reserve(&db->ids, db->ids.n + n))
+		return MINT_ENOMEM;
+	return 0;
+}
+
 int mint_apk_db_add_repo(struct mint_apk_db *db, const struct mint_apk_pkg *pkgs, size_t n,
 			 const struct mint_apk_repo_opts *opts, struct mint_err *err)
 {
@@ -543,6 +565,8 @@ int mint_apk_db_add_repo(struct mint_apk_db *db, const struct mint_apk_pkg *pkgs
 	}
 	if (!tag_mask)
 		tag_mask = 1;
+	if (reserve_for(db, pkgs, n))
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	db->n_repos++;
 	db->repo_tags[r] = tag_mask;
 	if (!opts || !(opts->flags & MINT_APK_REPO_NO_NETWORK))

@@ -1118,12 +1118,8 @@ static int load_world(struct sv_solver *s, const struct mint_apk_dep *world, siz
 			return tag;
 		d->tag = (uint8_t)tag;
 		d->op = world[i].op;
-		if ((d->op & MINT_APK_DEP_ANY) != MINT_APK_DEP_ANY || world[i].version) {
-			const char *v = world[i].version ? world[i].version : "";
-			d->version = sv_arena_strndup(&s->db->arena, v, strlen(v));
-			if (!d->version)
-				return mint_err_set(err, MINT_ENOMEM, "out of memory");
-		}
+		if ((d->op & MINT_APK_DEP_ANY) != MINT_APK_DEP_ANY || world[i].version)
+			d->version = world[i].version ? world[i].version : "";
 	}
 	s->n_world = (uint32_t)n;
 	/* apk sorts the world by name (case-insensitively first); a stable

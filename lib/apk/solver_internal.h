@@ -58,8 +58,9 @@ struct sv_name {
 	const char *str;
 	uint32_t len;
 	uint32_t id;
-	struct sv_provider *prov;   /* packages of this name, then those providing it */
-	uint32_t n_prov, cap_prov;
+	struct sv_provider *prov;   /* packages of this name and those providing it */
+	uint32_t n_prov, cap_prov;  /* cap 0: prov is &one (most names have one) */
+	struct sv_provider one;
 	struct sv_name **riif;      /* names whose packages have install_if on this one */
 	uint32_t n_riif, cap_riif;
 	bool in_repo;               /* some repository package provides it */
