@@ -97,8 +97,9 @@ struct mint_apk_repo_opts {
 	unsigned flags;          /* MINT_APK_REPO_* */
 };
 
-/* Adds a repository (the next lower priority) holding pkgs; opts may be
- * NULL. Returns its index (>= 0) or a negative MINT_E* code. */
+/* Adds a repository (the next lower priority) holding pkgs[0..n) (pkgs
+ * may be NULL when n is 0); opts may be NULL. Returns its index (>= 0) or
+ * a negative MINT_E* code. */
 int mint_apk_db_add_repo(struct mint_apk_db *db, const struct mint_apk_pkg *pkgs, size_t n,
 			 const struct mint_apk_repo_opts *opts, struct mint_err *err);
 
@@ -163,8 +164,9 @@ struct mint_apk_solve_opts {
 	/* Keep installed packages unless their name is flagged for upgrade
 	 * (apk's pre-upgrade pass). */
 	bool prefer_installed;
-	/* Names the caller is removing from the world: the solution explains
-	 * those that stay installed anyway (solution->kept). */
+	/* Names the caller removed from the world (apk del; leave out names
+	 * that were only "!name" there): the solution explains those that
+	 * stay installed anyway (solution->kept). */
 	const char *const *removing;
 	size_t n_removing;
 	/* Bound on solver steps; 0 picks one from the database size. */

@@ -26,6 +26,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mint/apk_version.h"
 
@@ -397,6 +398,17 @@ static void pkg_first_seen(struct sv_solver *s, struct sv_pkg *pkg)
 	ps->tag_ok = ps->tag_preferred || pkg->cached || pkg->installed;
 }
 
+/*
+ * Discovery is a depth-first walk kept on an explicit stack (index graphs
+ * can be deep). A name's frame goes through four phases, in apk's order:
+ *   PH_PROVIDERS  each provider seen for the first time, then the names
+ *                 it depends on;
+ *   PH_RIIF       names whose install_if rules watch this name;
+ *   PH_PROVIDED   per provider, the install_if watchers of its own name
+ *                 and the names it provides; then the name gets its
+ *                 number, so what it reaches is numbered lower;
+ *   PH_IIF        the names the providers' install_if rules watch.
+ */
 enum disc_phase { PH_PROVIDERS, PH_RIIF, PH_PROVIDED, PH_IIF };
 
 struct disc_frame {
