@@ -399,7 +399,8 @@ void mint_apk_solution_totals(const struct mint_apk_solution *s, size_t *package
 int mint_apk_format_size(uint64_t bytes, struct mint_buf *out)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double scaled = (double)bytes;
+	/* Single precision on purpose: apk rounds the same way. */
+	float scaled = (float)bytes;
 	uint64_t whole = bytes;
 	size_t i = 0;
 	for (; i < 4 && scaled >= 10000; i++) {
@@ -408,7 +409,7 @@ int mint_apk_format_size(uint64_t bytes, struct mint_buf *out)
 	}
 	if (i < 2)
 		return mint_buf_printf(out, "%" PRIu64 " %s", whole, units[i]);
-	return mint_buf_printf(out, "%.1f %s", (float)scaled, units[i]);
+	return mint_buf_printf(out, "%.1f %s", (double)scaled, units[i]);
 }
 
 /* --- apk's text for the changes ---------------------------------------- */
