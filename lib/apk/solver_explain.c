@@ -197,9 +197,19 @@ static void discover_pkg(struct printer *p, struct sv_pkg *pkg, uint32_t state)
 	}
 }
 
+/* A finished walk from (name, state) marks every provider it can, so a
+ * second one would change nothing: remember it and skip. */
+static uint8_t walk_bit(uint32_t state)
+{
+	return state == ST_PRESENT ? 1 : state == ST_INSTALLIF ? 2 : 4;
+}
+
 static void discover_name(struct printer *p, struct sv_name *name, uint32_t pkg_state)
 {
 	struct sv_solver *s = p->s;
+	struct sv_nstate *ns = sv_ns(s, name);
+	if (ns->explain_walked & walk_bit(pkg_state))
+		return;
 	if (s->depth >= SV_MAX_DEPTH) {
 		sv_fail(s, MINT_ELIMIT);
 		return;
@@ -219,6 +229,7 @@ static void discover_name(struct printer *p, struct sv_name *name, uint32_t pkg_
 		ps->explain |= state;
 		discover_pkg(p, pkg, state);
 	}
+	ns->explain_walked |= walk_bit(pkg_state);
 	s->depth--;
 }
 

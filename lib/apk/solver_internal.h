@@ -156,6 +156,7 @@ struct sv_nstate {
 	bool cs_processed, cs_removed;
 	/* explanation */
 	uint32_t explain;
+	uint8_t explain_walked;       /* states whose walk from this name is done */
 	struct sv_nstate *next_alloc;
 };
 
