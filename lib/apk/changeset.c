@@ -132,7 +132,14 @@ static void for_reverse_iif(struct sv_solver *s, struct sv_pkg *pkg,
 	}
 }
 
-/* Installed packages that depend on pkg through name. */
+/* Whether name_remove(pkg) would do nothing. */
+static bool removal_settled(struct sv_solver *s, struct sv_pkg *pkg)
+{
+	struct sv_pkg *chosen = sv_ns(s, pkg->name)->chosen.pkg;
+	return sv_ps(s, pkg)->in_changeset || (chosen && chosen->name == pkg->name);
+}
+
+/* Installed packages that depend on pkg through name go first. */
 static void remove_installed_dependents_of(struct sv_solver *s, struct sv_pkg *pkg,
 					   struct sv_name *name)
 {
@@ -141,12 +148,15 @@ static void remove_installed_dependents_of(struct sv_solver *s, struct sv_pkg *p
 		struct sv_name *n0 = ns->rdeps[i];
 		for (uint32_t j = 0; j < n0->n_prov; j++) {
 			struct sv_pkg *pkg0 = n0->prov[j].pkg;
-			if (!pkg0->installed)
+			if (!pkg0->installed || removal_settled(s, pkg0))
 				continue;
 			sv_pkg_read_deps(s->db, pkg0);
-			for (uint32_t k = 0; k < pkg0->n_deps; k++)
-				if (sv_dep_analyze(pkg0, &pkg0->deps[k], pkg) & SV_DEP_SATISFIES)
+			for (uint32_t k = 0; k < pkg0->n_deps; k++) {
+				if (sv_dep_analyze(pkg0, &pkg0->deps[k], pkg) & SV_DEP_SATISFIES) {
 					name_remove(s, pkg0);
+					break;
+				}
+			}
 		}
 	}
 }
@@ -155,9 +165,7 @@ static void name_remove(struct sv_solver *s, struct sv_pkg *pkg)
 {
 	struct sv_nstate *ns = sv_ns(s, pkg->name);
 	struct sv_pstate *ps = sv_ps(s, pkg);
-	if (ps->in_changeset || (ns->chosen.pkg && ns->chosen.pkg->name == pkg->name))
-		return;
-	if (!enter(s))
+	if (removal_settled(s, pkg) || !enter(s))
 		return;
 	ns->cs_removed = true;
 	ps->in_changeset = true;
