@@ -37,8 +37,9 @@
  * tags and pinning ("name@tag", inherited by dependencies, installed
  * packages remembering their tag), preferring installed packages, the
  * upgrade/latest/available/reinstall modes, and records without A:
- * matching any architecture. replaces is not the solver's business; it
- * stays on the records for the file-conflict check.
+ * matching any architecture. As in apk, a package of installed size 0 (a
+ * meta package) passes tag pinning. replaces is not the solver's
+ * business; it stays on the records for the file-conflict check.
  *
  * A database is not thread-safe, and one solve at a time may run on it.
  * Solving never modifies the records. Every limit (names, dependency
