@@ -10,6 +10,8 @@ static const struct cli_command apk_commands[] = {
 	{ "verify", cmd_apk_verify, "verify packages and indexes against a keyring" },
 	{ "contents", cmd_apk_contents, "list the files in a package" },
 	{ "index", cmd_apk_index, "read repository indexes (show)" },
+	{ "resolve", cmd_apk_resolve, "resolve constraints against repositories, in install order" },
+	{ "fetch", cmd_apk_fetch, "download and verify a resolved closure into the cache" },
 	{ 0 },
 };
 

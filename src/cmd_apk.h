@@ -5,8 +5,10 @@
 
 int cmd_apk_version(int argc, char **argv);
 int cmd_apk_contents(int argc, char **argv);
+int cmd_apk_fetch(int argc, char **argv);
 int cmd_apk_index(int argc, char **argv);
 int cmd_apk_info(int argc, char **argv);
+int cmd_apk_resolve(int argc, char **argv);
 int cmd_apk_verify(int argc, char **argv);
 
 #endif

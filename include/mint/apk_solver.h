@@ -251,6 +251,13 @@ struct mint_apk_arch_db {
  * architectures: "unable to lock packages to a consistent version: a is
  * 1.0-r0 on x86_64 but 1.1-r0 on aarch64". On success out[i] is the
  * solution for archs[i]. */
+/* The check mint_apk_solve_archs makes, for callers that solved each
+ * architecture themselves: every package named in the world has one
+ * version across out[0..n_archs). */
+int mint_apk_solutions_consistent(const struct mint_apk_arch_db *archs, size_t n_archs,
+				  const struct mint_apk_dep *world, size_t n_world,
+				  struct mint_apk_solution *const *out, struct mint_err *err);
+
 int mint_apk_solve_archs(const struct mint_apk_arch_db *archs, size_t n_archs,
 			 const struct mint_apk_dep *world, size_t n_world,
 			 const struct mint_apk_solve_opts *opts,

@@ -41,9 +41,9 @@ static void first_problem(const char *text, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-static int check_consistent(const struct mint_apk_arch_db *archs, size_t n_archs,
-			    const struct mint_apk_dep *world, size_t n_world,
-			    struct mint_apk_solution **out, struct mint_err *err)
+int mint_apk_solutions_consistent(const struct mint_apk_arch_db *archs, size_t n_archs,
+				  const struct mint_apk_dep *world, size_t n_world,
+				  struct mint_apk_solution *const *out, struct mint_err *err)
 {
 	for (size_t w = 0; w < n_world; w++) {
 		const char *name = world[w].name, *first = NULL;
@@ -93,7 +93,7 @@ int mint_apk_solve_archs(const struct mint_apk_arch_db *archs, size_t n_archs,
 		}
 	}
 	if (!rc)
-		rc = check_consistent(archs, n_archs, world, n_world, out, err);
+		rc = mint_apk_solutions_consistent(archs, n_archs, world, n_world, out, err);
 	if (rc) {
 		for (size_t i = 0; i < done && i < n_archs; i++) {
 			mint_apk_solution_free(out[i]);
