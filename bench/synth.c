@@ -2,9 +2,13 @@
 /* Deterministic synthetic repositories (see synth.h). */
 #include "synth.h"
 
+#include "mint/encode.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static unsigned synth_base_count;
 
 static unsigned next_random(unsigned *state)
 {
@@ -30,6 +34,47 @@ static void add(struct mint_strlist *l, const char *fmt, unsigned a)
 	mint_strlist_add(l, tmp, (size_t)n);
 }
 
+/* The shape of a distribution: the first 1% are base libraries that lean
+ * on a few lower ones; every other package needs one to fanout/2 base
+ * libraries (by name or through their so: provides) and, one time in
+ * two, another application package below it. A closure from the top is
+ * then a few hundred packages, as real images are. */
+static void add_depends(struct mint_apk_pkg *p, unsigned i, unsigned fanout, unsigned *rng)
+{
+	unsigned base = synth_base_count;
+	if (i == 0)
+		return;
+	if (i < base) {
+		unsigned deps = 1 + next_random(rng) % 3;
+		for (unsigned d = 0; d < deps; d++)
+			add(&p->depends, "pkg-%05u", i - 1 - next_random(rng) % (i < 40 ? i : 40));
+		return;
+	}
+	unsigned deps = 1 + next_random(rng) % (fanout / 2 ? fanout / 2 : 1);
+	for (unsigned d = 0; d < deps; d++) {
+		unsigned target = next_random(rng) % base;
+		if (target % 5 == 0 && next_random(rng) % 2)
+			add(&p->depends, "so:libpkg%u.so.1", target);
+		else
+			add(&p->depends, "pkg-%05u", target);
+	}
+	if (i > base && next_random(rng) % 2 == 0) {
+		unsigned window = i - base < 5000 ? i - base : 5000;
+		add(&p->depends, "pkg-%05u", i - 1 - next_random(rng) % window);
+	}
+}
+
+/* A distinct Q1 identity per package: the solver treats equal identities
+ * as one package, as apk does. */
+static char *fake_identity(unsigned i)
+{
+	unsigned char bytes[20] = { 0 };
+	memcpy(bytes, &i, sizeof(i));
+	char text[40] = "Q1";
+	mint_base64_encode(bytes, sizeof(bytes), text + 2);
+	return strdup(text);
+}
+
 static void synth_pkg(struct mint_apk_pkg *p, unsigned i, unsigned fanout, unsigned *rng)
 {
 	memset(p, 0, sizeof(*p));
@@ -37,7 +82,7 @@ static void synth_pkg(struct mint_apk_pkg *p, unsigned i, unsigned fanout, unsig
 	p->version = printf_dup("%u.%u.%u-r0", 1 + next_random(rng) % 9, next_random(rng) % 40,
 				next_random(rng) % 12);
 	p->arch = strdup("x86_64");
-	p->identity = strdup("Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	p->identity = fake_identity(i);
 	p->description = printf_dup("synthetic package number %u for benchmarks", i, 0, 0);
 	p->url = strdup("https://example.org/synthetic");
 	p->license = strdup("Apache-2.0");
@@ -51,17 +96,7 @@ static void synth_pkg(struct mint_apk_pkg *p, unsigned i, unsigned fanout, unsig
 	if (i % 5 == 0)
 		add(&p->provides, "so:libpkg%u.so.1=1", i);
 	add(&p->provides, "cmd:tool%u", i);
-	unsigned deps = i ? next_random(rng) % (fanout + 1) : 0;
-	for (unsigned d = 0; d < deps; d++) {
-		/* mostly near neighbours, sometimes far back: a realistic mix of
-		 * shared bases and leaf chains */
-		unsigned span = next_random(rng) % 4 ? 50 : i;
-		unsigned target = i - 1 - next_random(rng) % (span < i ? span : i);
-		if (target % 5 == 0 && next_random(rng) % 2)
-			add(&p->depends, "so:libpkg%u.so.1", target);
-		else
-			add(&p->depends, "pkg-%05u", target);
-	}
+	add_depends(p, i, fanout, rng);
 }
 
 void synth_index(struct mint_apk_index *idx, size_t n, unsigned fanout, unsigned seed)
@@ -70,6 +105,7 @@ void synth_index(struct mint_apk_index *idx, size_t n, unsigned fanout, unsigned
 	idx->pkgs = calloc(n, sizeof(*idx->pkgs));
 	idx->n = n;
 	unsigned rng = seed ? seed : 1;
+	synth_base_count = n / 100 ? (unsigned)(n / 100) : 1;
 	for (size_t i = 0; i < n; i++)
 		synth_pkg(&idx->pkgs[i], (unsigned)i, fanout, &rng);
 }

@@ -11,9 +11,10 @@
 
 #include "mint/apk_index.h"
 
-/* Fills idx with n packages named pkg-00000...; package i depends on up to
- * fanout packages with smaller numbers (by name or by a so: provide), so a
- * closure from a high-numbered package is large. */
+/* Fills idx with n packages named pkg-00000...: 1% base libraries, the
+ * rest applications needing up to fanout/2 base libraries (by name or by a
+ * so: provide) and sometimes another application below them, so a closure
+ * from a high-numbered package is a few hundred packages. */
 void synth_index(struct mint_apk_index *idx, size_t n, unsigned fanout, unsigned seed);
 
 #endif
