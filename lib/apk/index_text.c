@@ -258,8 +258,8 @@ int mint_apk_index_parse_text(struct mint_span text, struct mint_apk_index *out,
 	}
 	if (!rc && r.open)
 		rc = push_record(&r, err);
-	if (rc)
-		mint_apk_index_free(&r.idx);
+	if (rc || !r.idx.n)
+		mint_apk_index_free(&r.idx); /* an index of no records holds no memory */
 	else
 		*out = r.idx;
 	return rc;
