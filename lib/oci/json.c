@@ -102,9 +102,11 @@ static json_t *sorted_map(struct json_build *b, const struct mint_oci_kv *items,
 					     what, sorted[i].key);
 			break;
 		}
-		json_t *key = str(b, sorted[i].key, what);
-		if (!key)
+		json_t *key = json_string(sorted[i].key);
+		if (!key) {
+			failed(b, MINT_EINVAL, what, " has a key that is not valid UTF-8");
 			break;
+		}
 		json_decref(key);
 		json_t *v = empty_objects ? json_object()
 			: str(b, sorted[i].value ? sorted[i].value : "", what);

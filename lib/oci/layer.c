@@ -51,6 +51,8 @@ int mint_oci_layer_new(struct mint_oci_layer **out, const char *layout_dir, unsi
 		       int level, struct mint_err *err)
 {
 	*out = NULL;
+	if (!layout_dir)
+		return mint_err_set(err, MINT_EINVAL, "a layer needs a layout directory");
 	struct mint_oci_layer *l = calloc(1, sizeof(*l));
 	if (!l)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory for a layer writer");
@@ -181,6 +183,9 @@ int mint_oci_layer_add_file(struct mint_oci_layer *l, const char *path,
 	int rc = make_entry(l, path, attr, MINT_TAR_REG, &e, err);
 	if (rc)
 		return rc;
+	if (len && !data)
+		return fail(l, mint_err_set(err, MINT_EINVAL, "layer entry \"%.200s\": no content",
+					    path), err);
 	e.size = len;
 	return write_entry(l, &e, len ? data : NULL, err);
 }

@@ -278,6 +278,9 @@ static void test_layer_refuses_bad_links_devices_and_owner_names(void **state)
 	l = new_layer(dir, 1);
 	assert_int_equal(mint_oci_layer_add_file(l, "a", NULL, "x", 1, &err), MINT_EINVAL);
 	mint_oci_layer_free(l);
+	l = new_layer(dir, 1);
+	assert_int_equal(mint_oci_layer_add_file(l, "a", &root_file, NULL, 1, &err), MINT_EINVAL);
+	mint_oci_layer_free(l);
 	cleanup_tmpdir(dir);
 }
 

@@ -176,6 +176,7 @@ static void test_json_rejects_text_that_is_not_utf8(void **state)
 	c.labels = &bad_key;
 	c.n_labels = 1;
 	assert_int_equal(mint_oci_config_json(&c, &b, &err), MINT_EINVAL);
+	assert_string_equal(err.msg, "image config: Labels has a key that is not valid UTF-8");
 	mint_buf_free(&b);
 }
 
