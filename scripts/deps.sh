@@ -12,6 +12,10 @@ packages=(
 	libdeflate-dev libzstd-dev libsodium-dev
 	# tests, sanitizers and fuzzing
 	libcmocka-dev clang llvm libclang-rt-14-dev python3 openssl
+	# OCI clients and schemas the image tests hand layouts to
+	skopeo umoci golang-github-opencontainers-image-spec-dev python3-jsonschema
+	# benchmark baselines
+	pigz
 )
 
 missing=()

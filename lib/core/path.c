@@ -36,8 +36,11 @@ int mint_path_clean(struct mint_span in, bool allow_absolute, struct mint_buf *o
 		if (rc)
 			return rc;
 	}
-	if (!out->data && mint_buf_reserve(out, 0))
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	if (!out->data) {
+		if (mint_buf_reserve(out, 0))
+			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+		out->data[0] = '\0';
+	}
 	return 0;
 }
 

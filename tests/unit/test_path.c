@@ -25,6 +25,20 @@ static void test_path_clean_normalises_dots_and_slashes(void **state)
 	mint_buf_free(&out);
 }
 
+/* The root into a buffer that never held anything is still a C string. */
+static void test_path_clean_of_the_root_into_a_fresh_buffer_is_empty(void **state)
+{
+	(void)state;
+	const char *roots[] = { "", ".", "./" };
+	for (size_t i = 0; i < 3; i++) {
+		struct mint_buf out = MINT_BUF_INIT;
+		assert_int_equal(clean(roots[i], false, &out), 0);
+		assert_int_equal(out.len, 0);
+		assert_string_equal(mint_buf_cstr(&out), "");
+		mint_buf_free(&out);
+	}
+}
+
 static void test_path_clean_rejects_escapes(void **state)
 {
 	(void)state;
@@ -71,6 +85,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_clean_normalises_dots_and_slashes),
+		cmocka_unit_test(test_path_clean_of_the_root_into_a_fresh_buffer_is_empty),
 		cmocka_unit_test(test_path_clean_rejects_escapes),
 		cmocka_unit_test(test_path_clean_limits_component_and_total_length),
 		cmocka_unit_test(test_path_join_stays_under_root),
