@@ -17,17 +17,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "synth.h"
+
 #include "mint/deflate.h"
 
 #define INPUT_BYTES (200u << 20)
 #define LEVEL 6
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -157,13 +152,13 @@ static double run_mint(const unsigned char *in, size_t len, unsigned threads,
 	mint_buf_reset(out);
 	if (mint_buf_reserve(out, len / 2 + (1u << 20)))
 		exit(1);
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	if (mint_gzip_writer_new(&w, threads, LEVEL, buf_sink, out, &err) ||
 	    mint_gzip_writer_write(w, in, len, &err) || mint_gzip_writer_finish(w, NULL, &err)) {
 		fprintf(stderr, "bench: canonical gzip failed: %s\n", err.msg);
 		exit(1);
 	}
-	double t = now_seconds() - t0;
+	double t = bench_now_seconds() - t0;
 	mint_gzip_writer_free(w);
 	return t;
 }
@@ -172,7 +167,7 @@ static double run_zlib(const unsigned char *in, size_t len, size_t *out_len)
 {
 	static unsigned char out[1u << 18];
 	z_stream z = { 0 };
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	deflateInit2(&z, LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
 	z.next_in = (Bytef *)in;
 	z.avail_in = (uInt)len;
@@ -185,7 +180,7 @@ static double run_zlib(const unsigned char *in, size_t len, size_t *out_len)
 		*out_len += sizeof(out) - z.avail_out;
 	} while (rc == Z_OK);
 	deflateEnd(&z);
-	return now_seconds() - t0;
+	return bench_now_seconds() - t0;
 }
 
 /* pigz reads the input from a file (in the page cache by then) and its
@@ -195,7 +190,7 @@ static double run_pigz(const char *path, unsigned threads, size_t *out_len)
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "pigz -%d -p %u -c < '%s'", LEVEL, threads, path);
 	static unsigned char buf[1u << 18];
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	FILE *f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -204,7 +199,7 @@ static double run_pigz(const char *path, unsigned threads, size_t *out_len)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		*out_len += n;
 	int status = pclose(f);
-	double t = now_seconds() - t0;
+	double t = bench_now_seconds() - t0;
 	return status == 0 ? t : -1;
 }
 
@@ -215,9 +210,9 @@ static double run_libdeflate_whole(const unsigned char *in, size_t len, size_t *
 	unsigned char *out = malloc(cap);
 	if (!c || !out)
 		exit(1);
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	*out_len = libdeflate_gzip_compress(c, in, len, out, cap);
-	double t = now_seconds() - t0;
+	double t = bench_now_seconds() - t0;
 	free(out);
 	libdeflate_free_compressor(c);
 	return t;

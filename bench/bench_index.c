@@ -22,13 +22,6 @@
 #define PACKAGES 100000
 #define ROUNDS 5
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static size_t newline_scan(struct mint_span text)
 {
 	size_t lines = 0;
@@ -126,12 +119,12 @@ static double run_parse(void *ctx)
 	struct text_ctx *c = ctx;
 	struct mint_apk_index idx;
 	struct mint_err err = { 0 };
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	if (mint_apk_index_parse_text(c->text, &idx, &err)) {
 		fprintf(stderr, "bench: parse failed: %s\n", err.msg);
 		exit(1);
 	}
-	double t = now_seconds() - t0;
+	double t = bench_now_seconds() - t0;
 	mint_apk_index_free(&idx);
 	return t;
 }
@@ -139,10 +132,10 @@ static double run_parse(void *ctx)
 static double run_scan(void *ctx)
 {
 	struct text_ctx *c = ctx;
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	volatile size_t lines = newline_scan(c->text);
 	(void)lines;
-	return now_seconds() - t0;
+	return bench_now_seconds() - t0;
 }
 
 struct file_ctx {
@@ -157,12 +150,12 @@ static double run_read_signed(void *ctx)
 	struct file_ctx *c = ctx;
 	struct mint_apk_index_file f;
 	struct mint_err err = { 0 };
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	if (mint_apk_index_file_read_mem(c->file, c->kr, NULL, MINT_APK_REQUIRE_TRUST, &f, &err)) {
 		fprintf(stderr, "bench: signed read failed: %s\n", err.msg);
 		exit(1);
 	}
-	double t = now_seconds() - t0;
+	double t = bench_now_seconds() - t0;
 	mint_apk_index_file_free(&f);
 	return t;
 }
@@ -171,7 +164,7 @@ static double run_inflate(void *ctx)
 {
 	struct file_ctx *c = ctx;
 	unsigned char *out = malloc(c->text_len + 4096);
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	z_stream z = { 0 };
 	inflateInit2(&z, 31);
 	z.next_in = (Bytef *)c->file.ptr + c->content_offset;
@@ -180,7 +173,7 @@ static double run_inflate(void *ctx)
 	z.avail_out = (uInt)(c->text_len + 4096);
 	inflate(&z, Z_FINISH);
 	inflateEnd(&z);
-	double t = now_seconds() - t0;
+	double t = bench_now_seconds() - t0;
 	free(out);
 	return t;
 }

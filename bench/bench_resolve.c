@@ -20,13 +20,6 @@
 #define PACKAGES 100000
 #define ROUNDS 5
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Names and provided names -> record index. */
 static void index_names(const struct mint_apk_index *idx, struct mint_hashmap *m)
 {
@@ -71,9 +64,9 @@ static int solve_once(struct mint_apk_db *db, const char *name, size_t *n, doubl
 	struct mint_apk_dep world = { .name = (char *)name, .op = MINT_APK_DEP_ANY };
 	struct mint_apk_solution *sol = NULL;
 	struct mint_err err = { 0 };
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	int rc = mint_apk_solve(db, &world, 1, NULL, &sol, &err);
-	*seconds = now_seconds() - t0;
+	*seconds = bench_now_seconds() - t0;
 	if (rc || sol->errors) {
 		fprintf(stderr, "bench: solve failed: %s\n", rc ? err.msg : sol->explanation);
 		mint_apk_solution_free(sol);
@@ -106,13 +99,13 @@ int main(void)
 	const char *archs[] = { "x86_64" };
 	struct mint_apk_db *db = NULL;
 	struct mint_err err = { 0 };
-	double t0 = now_seconds();
+	double t0 = bench_now_seconds();
 	if (mint_apk_db_new(archs, 1, &db, &err) ||
 	    mint_apk_db_add_repo(db, idx.pkgs, idx.n, NULL, &err) < 0) {
 		fprintf(stderr, "bench: database: %s\n", err.msg);
 		return 1;
 	}
-	double build = now_seconds() - t0;
+	double build = bench_now_seconds() - t0;
 
 	double solve = 1e9, walk = 1e9;
 	size_t n = 0;
@@ -122,9 +115,9 @@ int main(void)
 			return 1;
 		if (t < solve)
 			solve = t;
-		t0 = now_seconds();
+		t0 = bench_now_seconds();
 		bfs_closure(&idx, &names, root, seen, queue);
-		t = now_seconds() - t0;
+		t = bench_now_seconds() - t0;
 		if (t < walk)
 			walk = t;
 	}

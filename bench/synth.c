@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static unsigned synth_base_count;
 
@@ -108,4 +109,11 @@ void synth_index(struct mint_apk_index *idx, size_t n, unsigned fanout, unsigned
 	synth_base_count = n / 100 ? (unsigned)(n / 100) : 1;
 	for (size_t i = 0; i < n; i++)
 		synth_pkg(&idx->pkgs[i], (unsigned)i, fanout, &rng);
+}
+
+double bench_now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -15,6 +15,9 @@
  * rest applications needing up to fanout/2 base libraries (by name or by a
  * so: provide) and sometimes another application below them, so a closure
  * from a high-numbered package is a few hundred packages. */
+/* Monotonic seconds, for timing a step. */
+double bench_now_seconds(void);
+
 void synth_index(struct mint_apk_index *idx, size_t n, unsigned fanout, unsigned seed);
 
 #endif

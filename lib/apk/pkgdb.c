@@ -247,7 +247,7 @@ void sv_pkg_read_deps(struct mint_apk_db *db, struct sv_pkg *pkg)
 	}
 }
 
-static bool arch_ok(const struct mint_apk_db *db, const char *arch)
+bool apk_db_arch_ok(const struct mint_apk_db *db, const char *arch)
 {
 	if (!arch || !*arch || strcmp(arch, "noarch") == 0)
 		return true;
@@ -378,7 +378,7 @@ static int new_pkg(struct mint_apk_db *db, const struct mint_apk_pkg *rec, struc
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	pkg->installed_size = rec->has_installed_size ? rec->installed_size : 0;
 	pkg->provider_priority = rec->has_provider_priority ? rec->provider_priority : 0;
-	pkg->uninstallable = rec->uninstallable || !arch_ok(db, rec->arch);
+	pkg->uninstallable = rec->uninstallable || !apk_db_arch_ok(db, rec->arch);
 	if (rec->uninstallable)
 		db->warnings |= MINT_APK_DB_NEWER_FIELDS | MINT_APK_DB_NOT_INSTALLABLE;
 	if (parse_list(db, &rec->provides, &pkg->provides, &pkg->n_provides) != DEP_OK)

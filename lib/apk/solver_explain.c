@@ -326,16 +326,6 @@ static void analyze_deps(struct printer *p, const struct sv_dep *deps, uint32_t 
 
 /* --- selected packages with trouble ------------------------------------ */
 
-static bool arch_ok(const struct mint_apk_db *db, const char *arch)
-{
-	if (!arch || !*arch || strcmp(arch, "noarch") == 0)
-		return true;
-	for (size_t i = 0; i < db->n_archs; i++)
-		if (strcmp(db->archs[i], arch) == 0)
-			return true;
-	return false;
-}
-
 static void pinning_errors(struct printer *p, const struct sv_pkg *pkg, uint8_t tag)
 {
 	const struct mint_apk_db *db = p->s->db;
@@ -493,7 +483,7 @@ static void analyze_package(struct printer *p, struct sv_pkg *pkg, uint8_t tag)
 		label_start(p, "error:");
 		word(p, "uninstallable");
 		label_end(p);
-		if (!arch_ok(p->s->db, pkg->rec->arch)) {
+		if (!apk_db_arch_ok(p->s->db, pkg->rec->arch)) {
 			label_start(p, "arch:");
 			word(p, pkg->rec->arch);
 			label_end(p);

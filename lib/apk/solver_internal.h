@@ -263,4 +263,8 @@ int sv_format_dep(const struct sv_dep *d, const struct mint_apk_db *db, bool wit
 int sv_explain(struct sv_solver *s, struct mint_buf *out);
 int sv_explain_kept(struct sv_solver *s, struct mint_buf *out);
 
+/* Whether a record of arch can be installed: no A:, "noarch", or one of
+ * the database's architectures. */
+bool apk_db_arch_ok(const struct mint_apk_db *db, const char *arch);
+
 #endif
