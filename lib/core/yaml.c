@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The YAML document model (see mint/yaml.h): libyaml's events are folded
- * into a tree in an arena, with the bounds checked as each event arrives so
- * that hostile input is refused before it costs anything. Scalar resolution
+ * into a tree in chunks of memory freed together, with the bounds checked
+ * as each event arrives so that hostile input is refused before it costs
+ * anything. Scalar resolution
  * and the typed accessors are in yaml_get.c.
  */
 #include "mint/yaml.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -22,6 +24,56 @@ const struct mint_yaml_limits mint_yaml_default_limits = {
 #define MERGE_TAG "tag:yaml.org,2002:merge"
 /* Mappings with more pairs than this find duplicate keys by hashing. */
 #define LINEAR_DUP_CHECK 16
+
+/* Chunks grow from 4 KiB to 1 MiB: a config of a few hundred bytes should
+ * not cost a megabyte (mint_arena's block), which fuzzing feels most. */
+#define CHUNK_MIN (4u << 10)
+#define CHUNK_MAX (1u << 20)
+
+struct mint_yaml_chunk {
+	struct mint_yaml_chunk *next;
+	size_t used, size;
+	alignas(max_align_t) unsigned char data[];
+};
+
+static void *doc_alloc(struct mint_yaml_doc *doc, size_t size, size_t align)
+{
+	struct mint_yaml_chunk *c = doc->chunks;
+	size_t start = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || start > c->size || c->size - start < size) {
+		size_t want = c ? (c->size < CHUNK_MAX ? c->size * 2 : CHUNK_MAX) : CHUNK_MIN;
+		if (size > SIZE_MAX - sizeof(*c))
+			return NULL;
+		if (want < size)
+			want = size;
+		struct mint_yaml_chunk *fresh = malloc(sizeof(*fresh) + want);
+		if (!fresh)
+			return NULL;
+		fresh->next = c;
+		fresh->used = 0;
+		fresh->size = want;
+		doc->chunks = c = fresh;
+		start = 0;
+	}
+	c->used = start + size;
+	return c->data + start;
+}
+
+static void *doc_new(struct mint_yaml_doc *doc, size_t size)
+{
+	return doc_alloc(doc, size, alignof(max_align_t));
+}
+
+static char *doc_strdup(struct mint_yaml_doc *doc, struct mint_span s)
+{
+	char *p = s.len < SIZE_MAX ? doc_alloc(doc, s.len + 1, 1) : NULL;
+	if (!p)
+		return NULL;
+	if (s.len)
+		memcpy(p, s.ptr, s.len);
+	p[s.len] = '\0';
+	return p;
+}
 
 /* A collection still open: its children so far (for a mapping, keys and
  * values alternate). */
@@ -111,7 +163,7 @@ static int check_depth(struct builder *b, unsigned extra, const yaml_mark_t *m)
 static struct mint_yaml_node *new_node(struct builder *b, enum mint_yaml_kind kind,
 				       const yaml_mark_t *m, const yaml_char_t *tag)
 {
-	struct mint_yaml_node *n = mint_arena_alloc(&b->doc->arena, sizeof(*n));
+	struct mint_yaml_node *n = doc_new(b->doc, sizeof(*n));
 	if (!n)
 		return NULL;
 	memset(n, 0, sizeof(*n));
@@ -121,7 +173,7 @@ static struct mint_yaml_node *new_node(struct builder *b, enum mint_yaml_kind ki
 	n->weight = 1;
 	n->height = 1;
 	if (tag) {
-		n->tag = mint_arena_strdup(&b->doc->arena, mint_span_str((const char *)tag));
+		n->tag = doc_strdup(b->doc, mint_span_str((const char *)tag));
 		if (!n->tag)
 			return NULL;
 	}
@@ -138,7 +190,7 @@ static int define_anchor(struct builder *b, const char *name, struct mint_yaml_n
 
 static char *copy_anchor(struct builder *b, const yaml_char_t *anchor)
 {
-	return mint_arena_strdup(&b->doc->arena, mint_span_str((const char *)anchor));
+	return doc_strdup(b->doc, mint_span_str((const char *)anchor));
 }
 
 /* Hands a finished node to its parent (or makes it the root). */
@@ -194,8 +246,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *e)
 		return oom(b);
 	n->style = scalar_style(e->data.scalar.style);
 	n->len = e->data.scalar.length;
-	n->value = mint_arena_strdup(&b->doc->arena,
-				     MINT_SPAN(e->data.scalar.value, e->data.scalar.length));
+	n->value = doc_strdup(b->doc, MINT_SPAN(e->data.scalar.value, e->data.scalar.length));
 	if (!n->value)
 		return oom(b);
 	if (e->data.scalar.anchor) {
@@ -393,7 +444,7 @@ static int close_mapping(struct builder *b, struct frame *f)
 	if (!rc && merge)
 		rc = merge_all(b, &p, f);
 	if (!rc && p.n) {
-		f->node->pairs = mint_arena_alloc(&b->doc->arena, p.n * sizeof(*p.v));
+		f->node->pairs = doc_new(b->doc, p.n * sizeof(*p.v));
 		if (!f->node->pairs)
 			rc = oom(b);
 		else
@@ -410,7 +461,7 @@ static int close_sequence(struct builder *b, struct frame *f)
 	f->node->n = f->n;
 	if (!f->n)
 		return 0;
-	f->node->items = mint_arena_alloc(&b->doc->arena, f->n * sizeof(*f->kids));
+	f->node->items = doc_new(b->doc, f->n * sizeof(*f->kids));
 	if (!f->node->items)
 		return oom(b);
 	memcpy(f->node->items, f->kids, f->n * sizeof(*f->kids));
@@ -483,7 +534,7 @@ int mint_yaml_parse(struct mint_span text, const char *name, const struct mint_y
 	struct builder b = { .doc = doc, .err = err };
 	memset(doc, 0, sizeof(*doc));
 	b.lim = limits ? *limits : mint_yaml_default_limits;
-	doc->name = mint_arena_strdup(&doc->arena, mint_span_str(name ? name : "<yaml>"));
+	doc->name = doc_strdup(doc, mint_span_str(name ? name : "<yaml>"));
 	if (!doc->name)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory while reading YAML");
 	int rc;
@@ -512,7 +563,11 @@ out:
 
 void mint_yaml_doc_free(struct mint_yaml_doc *doc)
 {
-	mint_arena_free(&doc->arena);
+	while (doc->chunks) {
+		struct mint_yaml_chunk *next = doc->chunks->next;
+		free(doc->chunks);
+		doc->chunks = next;
+	}
 	doc->root = NULL;
 	doc->name = NULL;
 }
