@@ -22,7 +22,10 @@
  * rather than deep in a build:
  *   - an unknown arch, an empty package/repository/keyring entry, an
  *     entrypoint type other than service-bundle, a path type apko does not
- *     know, permissions above 0o7777, a non-integral number for an integer;
+ *     know, permissions above 0o7777, a hardlink or symlink without a
+ *     source, a run-as with blanks;
+ *   - numbers yaml.v3 reads as floats (1e3, 0788, 1.5) where an integer
+ *     belongs: apko truncates them silently;
  *   - an included file that sets vcs-url, layering, format, certificates or
  *     contents.baseimage: apko silently drops those from included files;
  *   - include cycles and includes nested deeper than a bound (apko recurses
