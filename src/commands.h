@@ -4,5 +4,6 @@
 #define MINT_COMMANDS_H
 
 int cmd_apk(int argc, char **argv);
+int cmd_show_config(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 
 static const struct cli_command top_commands[] = {
 	{ "apk", cmd_apk, "read, verify and index apk packages" },
+	{ "show-config", cmd_show_config, "print an apko image configuration as apko's JSON" },
 };
 
 int main(int argc, char **argv)
