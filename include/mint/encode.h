@@ -7,6 +7,9 @@
 
 #include "mint/span.h"
 
+/* The value of one hex digit (either case), or -1. */
+int mint_hex_digit(char c);
+
 /* Writes 2*len lowercase hex digits and a NUL into out. */
 void mint_hex_encode(const unsigned char *in, size_t len, char *out);
 /* Accepts upper- or lowercase; even length only. Returns 0 or MINT_EFORMAT

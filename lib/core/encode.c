@@ -18,7 +18,7 @@ void mint_hex_encode(const unsigned char *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int hex_value(char c)
+int mint_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -34,7 +34,7 @@ int mint_hex_decode(struct mint_span in, unsigned char *out, size_t cap, size_t 
 	if (in.len % 2 || in.len / 2 > cap)
 		return MINT_EFORMAT;
 	for (size_t i = 0; i < in.len / 2; i++) {
-		int hi = hex_value(in.ptr[2 * i]), lo = hex_value(in.ptr[2 * i + 1]);
+		int hi = mint_hex_digit(in.ptr[2 * i]), lo = mint_hex_digit(in.ptr[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return MINT_EFORMAT;
 		out[i] = (unsigned char)(hi << 4 | lo);

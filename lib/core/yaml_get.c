@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mint/encode.h"
+
 #define CORE_TAG "tag:yaml.org,2002:"
 /* How much of a scalar an error message quotes. */
 #define QUOTE_MAX 60
@@ -33,16 +35,6 @@ static const char *const special_floats[] = {
 	"-.inf", "-.Inf", "-.INF", NULL,
 };
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
 
 /* The text without '_' (yaml.v3 drops them before parsing numbers); false
  * when it is too long to be a number anyway. */
@@ -85,7 +77,8 @@ static bool parse_int_text(const char *s, struct int_value *v)
 	if (!*s)
 		return false;
 	for (; *s; s++) {
-		unsigned d = (unsigned)digit_value(*s);
+		/* -1 for a non-digit becomes a huge unsigned value: never < base */
+		unsigned d = (unsigned)mint_hex_digit(*s);
 		if (d >= base)
 			return false;
 		if (v->mag > (UINT64_MAX - d) / base)
