@@ -587,9 +587,10 @@ static int hardlink_target(struct mint_image_plan *p, size_t idx, const struct m
 	if (!e->link_target || !e->link_target[0])
 		return mint_err_set(err, MINT_EFORMAT, "%s: hardlink without a target", e->path);
 	int rc = locate(p, e->link_target, &r, &dir, &name, err);
-	if (rc)
+	if (rc && rc != MINT_ENOTFOUND)
 		return rc;
-	t = child_find(dir, name, strlen(name), NULL);
+	if (!rc)
+		t = child_find(dir, name, strlen(name), NULL);
 	if (t && t->type == MINT_TAR_HARDLINK)
 		t = (struct mint_plan_node *)mint_image_plan_lookup(p, t->link_target);
 	if (!t || t->type != MINT_TAR_REG)
@@ -662,6 +663,28 @@ static int add_pkg_other(struct mint_image_plan *p, size_t idx, struct mint_plan
 	return 0;
 }
 
+/* What the package reader guarantees, checked again: "a/b", no empty, "."
+ * or ".." component, no leading or trailing "/", within the limits. */
+static bool is_clean(const char *path)
+{
+	size_t total = 0;
+	while (*path) {
+		size_t n = strcspn(path, "/");
+		if (n == 0 || n > MINT_NAME_MAX || (n == 1 && path[0] == '.') ||
+		    (n == 2 && path[0] == '.' && path[1] == '.'))
+			return false;
+		total += n;
+		path += n;
+		if (*path == '/') {
+			path++;
+			total++;
+			if (!*path)
+				return false;
+		}
+	}
+	return total <= MINT_PATH_MAX;
+}
+
 static int add_entry(struct mint_image_plan *p, size_t idx, const struct mint_apk_entry *e,
 		     struct mint_err *err)
 {
@@ -670,6 +693,8 @@ static int add_entry(struct mint_image_plan *p, size_t idx, const struct mint_ap
 	const char *name;
 	if (!e->path || !e->path[0])
 		return 0; /* the root: its metadata is the image's, not a package's */
+	if (!is_clean(e->path))
+		return mint_err_set(err, MINT_EUNSAFE, "%s: not a clean relative path", e->path);
 	int rc = locate(p, e->path, &r, &dir, &name, err);
 	if (rc)
 		return rc;
