@@ -149,34 +149,42 @@ static int arena_field_apply(struct mint_arena *a, struct mint_apk_pkg *p, char 
 	return 0;
 }
 
+/* Records are parsed in place, straight into the next free slot of the
+ * array (zeroed by calloc or when the array grows): no copy per record. */
 struct index_reader {
 	struct mint_apk_index idx;
 	size_t cap;
-	struct mint_apk_pkg cur;
-	bool open;          /* cur has at least one field */
-	unsigned rec_line;  /* where cur started */
+	struct mint_apk_pkg *cur; /* idx.pkgs[idx.n] while a record is open */
+	unsigned rec_line;        /* where cur started */
 };
 
-static int push_record(struct index_reader *r, struct mint_err *err)
+static int open_record(struct index_reader *r, unsigned lineno, struct mint_err *err)
 {
-	if (!r->cur.name || !r->cur.name[0])
-		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1,
-					"record has no P: (package name)");
-	if (!r->cur.version || !r->cur.version[0])
-		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1,
-					"record has no V: (package version)");
 	if (r->idx.n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		struct mint_apk_pkg *pkgs = realloc(r->idx.pkgs, cap * sizeof(*pkgs));
 		if (!pkgs)
 			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+		memset(pkgs + r->cap, 0, (cap - r->cap) * sizeof(*pkgs));
 		r->idx.pkgs = pkgs;
 		r->cap = cap;
 	}
-	r->cur.arena_owned = true;
-	r->idx.pkgs[r->idx.n++] = r->cur;
-	memset(&r->cur, 0, sizeof(r->cur));
-	r->open = false;
+	r->cur = &r->idx.pkgs[r->idx.n];
+	r->cur->arena_owned = true;
+	r->rec_line = lineno;
+	return 0;
+}
+
+static int push_record(struct index_reader *r, struct mint_err *err)
+{
+	if (!r->cur->name || !r->cur->name[0])
+		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1,
+					"record has no P: (package name)");
+	if (!r->cur->version || !r->cur->version[0])
+		return apk_text_fail_at(err, MINT_EFORMAT, r->rec_line, 1,
+					"record has no V: (package version)");
+	r->idx.n++;
+	r->cur = NULL;
 	return 0;
 }
 
@@ -193,20 +201,18 @@ static int read_field(struct index_reader *r, struct mint_span line, unsigned li
 	if (line.len < 2 || line.ptr[1] != ':')
 		return apk_text_fail_at(err, MINT_EFORMAT, lineno, 2,
 					"expected a field \"X:value\" or a blank line");
-	if (!r->open) {
-		r->open = true;
-		r->rec_line = lineno;
-	}
+	int rc = r->cur ? 0 : open_record(r, lineno, err);
+	if (rc)
+		return rc;
 	char letter = line.ptr[0];
 	bool known;
-	int rc = arena_field_apply(&r->idx.arena, &r->cur, letter, mint_span_skip(line, 2), &known,
-				   err);
+	rc = arena_field_apply(&r->idx.arena, r->cur, letter, mint_span_skip(line, 2), &known, err);
 	if (rc) {
 		mint_err_set_pos(err, lineno, 3);
 		return rc;
 	}
 	if (!known && !installed_only(letter) && !(letter >= 'a' && letter <= 'z'))
-		r->cur.uninstallable = true;
+		r->cur->uninstallable = true;
 	return 0;
 }
 
@@ -214,7 +220,7 @@ static int read_line(void *ctx, struct mint_span line, unsigned lineno, struct m
 {
 	struct index_reader *r = ctx;
 	if (!line.len)
-		return r->open ? push_record(r, err) : 0;
+		return r->cur ? push_record(r, err) : 0;
 	return read_field(r, line, lineno, err);
 }
 
@@ -243,7 +249,7 @@ int mint_apk_index_parse_text(struct mint_span text, struct mint_apk_index *out,
 	if (text.len && memchr(text.ptr, '\0', text.len))
 		return apk_text_each_line(text, reject_nul_line, NULL, err);
 	r.cap = estimate_records(text);
-	r.idx.pkgs = malloc(r.cap * sizeof(*r.idx.pkgs));
+	r.idx.pkgs = calloc(r.cap, sizeof(*r.idx.pkgs));
 	if (!r.idx.pkgs)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	/* The hot loop of every repository load: lines are cut here rather
@@ -256,7 +262,7 @@ int mint_apk_index_parse_text(struct mint_span text, struct mint_apk_index *out,
 		rc = read_line(&r, MINT_SPAN(p, (size_t)(stop - p)), lineno, err);
 		p = stop + 1;
 	}
-	if (!rc && r.open)
+	if (!rc && r.cur)
 		rc = push_record(&r, err);
 	if (rc || !r.idx.n)
 		mint_apk_index_free(&r.idx); /* an index of no records holds no memory */
