@@ -5,5 +5,6 @@
 
 int cmd_apk(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);
+int cmd_show_packages(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 static const struct cli_command top_commands[] = {
 	{ "apk", cmd_apk, "read, verify and index apk packages" },
 	{ "show-config", cmd_show_config, "print an apko image configuration as apko's JSON" },
+	{ "show-packages", cmd_show_packages, "the packages an apko configuration resolves to" },
 };
 
 int main(int argc, char **argv)
