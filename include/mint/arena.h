@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A bump allocator: many small allocations that live and die together (the
- * strings of a parsed index) come from large blocks and are released at
+ * strings of a parsed index, the nodes of a YAML document) come from blocks
+ * that grow from 4 KiB to 1 MiB and are released at
  * once. Not for anything freed piecemeal.
  */
 #ifndef MINT_ARENA_H

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mint/arena.h"
 #include "mint/err.h"
 #include "mint/span.h"
 
@@ -79,12 +80,10 @@ struct mint_yaml_limits {
 /* 4 MiB, 64 levels, 1 Mi nodes. */
 extern const struct mint_yaml_limits mint_yaml_default_limits;
 
-struct mint_yaml_chunk;
-
 struct mint_yaml_doc {
-	struct mint_yaml_chunk *chunks; /* every node and string lives here */
+	struct mint_arena arena;        /* every node and string lives here */
 	struct mint_yaml_node *root;    /* NULL when the stream holds no document */
-	const char *name;               /* for error messages; in the chunks */
+	const char *name;               /* for error messages; in the arena */
 };
 
 /* Parses the first document of text. name is what errors call the input

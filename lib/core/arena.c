@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Bump allocation in 1 MiB blocks (see mint/arena.h). */
+/* Bump allocation in blocks that grow from 4 KiB to 1 MiB (see mint/arena.h):
+ * a small document costs a few KiB, a large index mostly 1 MiB blocks. */
 #include "mint/arena.h"
 
 #include <stdalign.h>
@@ -7,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_BYTES (1u << 20)
+#define BLOCK_MIN (4u << 10)
+#define BLOCK_MAX (1u << 20)
 
 struct mint_arena_block {
 	struct mint_arena_block *next;
@@ -17,7 +19,10 @@ struct mint_arena_block {
 
 static struct mint_arena_block *new_block(struct mint_arena *a, size_t at_least)
 {
-	size_t size = at_least > BLOCK_BYTES ? at_least : BLOCK_BYTES;
+	size_t size = a->head ? (a->head->size < BLOCK_MAX ? a->head->size * 2 : BLOCK_MAX)
+			      : BLOCK_MIN;
+	if (size < at_least)
+		size = at_least;
 	struct mint_arena_block *b = malloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;

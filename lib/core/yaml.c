@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The YAML document model (see mint/yaml.h): libyaml's events are folded
- * into a tree in chunks of memory freed together, with the bounds checked
+ * into a tree in an arena freed at once, with the bounds checked
  * as each event arrives so that hostile input is refused before it costs
  * anything. Scalar resolution
  * and the typed accessors are in yaml_get.c.
  */
 #include "mint/yaml.h"
 
-#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -25,54 +24,14 @@ const struct mint_yaml_limits mint_yaml_default_limits = {
 /* Mappings with more pairs than this find duplicate keys by hashing. */
 #define LINEAR_DUP_CHECK 16
 
-/* Chunks grow from 4 KiB to 1 MiB: a config of a few hundred bytes should
- * not cost a megabyte (mint_arena's block), which fuzzing feels most. */
-#define CHUNK_MIN (4u << 10)
-#define CHUNK_MAX (1u << 20)
-
-struct mint_yaml_chunk {
-	struct mint_yaml_chunk *next;
-	size_t used, size;
-	alignas(max_align_t) unsigned char data[];
-};
-
-static void *doc_alloc(struct mint_yaml_doc *doc, size_t size, size_t align)
-{
-	struct mint_yaml_chunk *c = doc->chunks;
-	size_t start = c ? (c->used + align - 1) & ~(align - 1) : 0;
-	if (!c || start > c->size || c->size - start < size) {
-		size_t want = c ? (c->size < CHUNK_MAX ? c->size * 2 : CHUNK_MAX) : CHUNK_MIN;
-		if (size > SIZE_MAX - sizeof(*c))
-			return NULL;
-		if (want < size)
-			want = size;
-		struct mint_yaml_chunk *fresh = malloc(sizeof(*fresh) + want);
-		if (!fresh)
-			return NULL;
-		fresh->next = c;
-		fresh->used = 0;
-		fresh->size = want;
-		doc->chunks = c = fresh;
-		start = 0;
-	}
-	c->used = start + size;
-	return c->data + start;
-}
-
 static void *doc_new(struct mint_yaml_doc *doc, size_t size)
 {
-	return doc_alloc(doc, size, alignof(max_align_t));
+	return mint_arena_alloc(&doc->arena, size);
 }
 
 static char *doc_strdup(struct mint_yaml_doc *doc, struct mint_span s)
 {
-	char *p = s.len < SIZE_MAX ? doc_alloc(doc, s.len + 1, 1) : NULL;
-	if (!p)
-		return NULL;
-	if (s.len)
-		memcpy(p, s.ptr, s.len);
-	p[s.len] = '\0';
-	return p;
+	return mint_arena_strdup(&doc->arena, s);
 }
 
 /* A collection still open: its children so far (for a mapping, keys and
@@ -563,11 +522,7 @@ out:
 
 void mint_yaml_doc_free(struct mint_yaml_doc *doc)
 {
-	while (doc->chunks) {
-		struct mint_yaml_chunk *next = doc->chunks->next;
-		free(doc->chunks);
-		doc->chunks = next;
-	}
+	mint_arena_free(&doc->arena);
 	doc->root = NULL;
 	doc->name = NULL;
 }
