@@ -64,15 +64,18 @@ static int world_item(const char *text, size_t idx, char **line, struct mint_err
 	return *line ? 0 : mint_err_set(err, MINT_ENOMEM, "out of memory");
 }
 
-int mint_image_world(const char *const *constraints, size_t n, struct mint_buf *out,
-		     struct mint_err *err)
+/* Each item through make_line, then the lines sorted, once each. */
+static int sorted_lines(const char *const *items, size_t n,
+			int (*make_line)(const char *text, size_t idx, char **line,
+					 struct mint_err *err),
+			struct mint_buf *out, struct mint_err *err)
 {
 	struct line_set s = { calloc(n ? n : 1, sizeof(char *)), 0 };
 	int rc = 0;
 	if (!s.items)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	for (; s.n < n; s.n++) {
-		if ((rc = world_item(constraints[s.n], s.n, &s.items[s.n], err)))
+		if ((rc = make_line(items[s.n], s.n, &s.items[s.n], err)))
 			goto out;
 	}
 	if ((rc = put_sorted_lines(&s, out)))
@@ -82,9 +85,16 @@ out:
 	return rc;
 }
 
-/* "url" or "@tag url" with the url's trailing slashes trimmed. */
-static int repository_line(const char *text, char **line, struct mint_err *err)
+int mint_image_world(const char *const *constraints, size_t n, struct mint_buf *out,
+		     struct mint_err *err)
 {
+	return sorted_lines(constraints, n, world_item, out, err);
+}
+
+/* "url" or "@tag url" with the url's trailing slashes trimmed. */
+static int repository_line(const char *text, size_t idx, char **line, struct mint_err *err)
+{
+	(void)idx;
 	size_t len = strlen(text);
 	const char *url = text;
 	if (has_line_break(text))
@@ -107,19 +117,7 @@ static int repository_line(const char *text, char **line, struct mint_err *err)
 int mint_image_repositories(const char *const *repos, size_t n, struct mint_buf *out,
 			    struct mint_err *err)
 {
-	struct line_set s = { calloc(n ? n : 1, sizeof(char *)), 0 };
-	int rc = 0;
-	if (!s.items)
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	for (; s.n < n; s.n++) {
-		if ((rc = repository_line(repos[s.n], &s.items[s.n], err)))
-			goto out;
-	}
-	if ((rc = put_sorted_lines(&s, out)))
-		mint_err_set(err, rc, "out of memory");
-out:
-	line_set_free(&s);
-	return rc;
+	return sorted_lines(repos, n, repository_line, out, err);
 }
 
 int mint_image_arch(const char *arch, struct mint_buf *out, struct mint_err *err)
