@@ -12,13 +12,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct mint_image_user users[] = {
+	static const struct mint_image_account_user users[] = {
 		{ "nonroot", 65532, false, 0, NULL, NULL },
 		{ "svc", 1000, true, 2000, "/sbin/nologin", "/var/lib/svc" },
 	};
 	static const char *const members[] = { "nonroot" };
-	static const struct mint_image_group groups[] = { { "nonroot", 65532, members, 1 } };
-	struct mint_image_accounts cfg = { users, 2, groups, 1, "svc" };
+	static const struct mint_image_account_group groups[] = { { "nonroot", 65532, members, 1 } };
+	struct mint_image_account_spec cfg = { users, 2, groups, 1, "svc" };
 	struct mint_image_account_files f;
 	struct mint_err err = { 0 };
 	const uint8_t *nul = memchr(data, '\0', size);

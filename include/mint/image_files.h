@@ -77,7 +77,7 @@ int mint_image_key_path(const char *key_path, struct mint_buf *out, struct mint_
 
 /* ---- accounts (accounts.c) ---- */
 
-struct mint_image_user {
+struct mint_image_account_user {
 	const char *username;
 	uint32_t uid;        /* not 0 */
 	bool has_gid;
@@ -86,17 +86,17 @@ struct mint_image_user {
 	const char *homedir; /* NULL: /home/<username> */
 };
 
-struct mint_image_group {
+struct mint_image_account_group {
 	const char *groupname;
 	uint32_t gid;
 	const char *const *members;
 	size_t n_members;
 };
 
-struct mint_image_accounts {
-	const struct mint_image_user *users;
+struct mint_image_account_spec {
+	const struct mint_image_account_user *users;
 	size_t n_users;
-	const struct mint_image_group *groups;
+	const struct mint_image_account_group *groups;
 	size_t n_groups;
 	const char *run_as; /* user name or decimal uid, or NULL */
 };
@@ -125,7 +125,7 @@ struct mint_image_account_files {
  * uid or group name given twice (or already in the shipped file) is
  * MINT_EDUPLICATE; a malformed shipped line MINT_EFORMAT with line:column;
  * run-as naming no user MINT_ENOTFOUND. */
-int mint_image_accounts_build(const struct mint_image_accounts *cfg, struct mint_span passwd,
+int mint_image_accounts_build(const struct mint_image_account_spec *cfg, struct mint_span passwd,
 			      struct mint_span group, struct mint_span shadow,
 			      struct mint_image_account_files *out, struct mint_err *err);
 void mint_image_account_files_free(struct mint_image_account_files *f);

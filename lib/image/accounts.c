@@ -96,7 +96,7 @@ static bool valid_field(const char *s)
 	return s && s[0] && !strpbrk(s, ":\n\r");
 }
 
-static int user_home(const struct mint_image_user *u, struct mint_buf *home)
+static int user_home(const struct mint_image_account_user *u, struct mint_buf *home)
 {
 	if (u->homedir)
 		return mint_buf_puts(home, u->homedir);
@@ -119,7 +119,7 @@ static int add_home(struct mint_image_account_files *out, const char *path, uint
 	return 0;
 }
 
-static int add_user(const struct mint_image_user *u, struct account_list *users,
+static int add_user(const struct mint_image_account_user *u, struct account_list *users,
 		    struct mint_image_account_files *out, struct mint_err *err)
 {
 	struct mint_buf home = MINT_BUF_INIT;
@@ -147,7 +147,7 @@ static int add_user(const struct mint_image_user *u, struct account_list *users,
 	return rc;
 }
 
-static int add_group(const struct mint_image_group *g, struct account_list *groups,
+static int add_group(const struct mint_image_account_group *g, struct account_list *groups,
 		     struct mint_buf *out, struct mint_err *err)
 {
 	if (!valid_field(g->groupname))
@@ -192,7 +192,7 @@ static int resolve_run_as(const char *run_as, const struct account_list *users,
 	return mint_err_set(err, MINT_ENOTFOUND, "run-as user \"%s\" is not in /etc/passwd", run_as);
 }
 
-int mint_image_accounts_build(const struct mint_image_accounts *cfg, struct mint_span passwd,
+int mint_image_accounts_build(const struct mint_image_account_spec *cfg, struct mint_span passwd,
 			      struct mint_span group, struct mint_span shadow,
 			      struct mint_image_account_files *out, struct mint_err *err)
 {

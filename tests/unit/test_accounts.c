@@ -10,15 +10,15 @@ static const char *const wheel_members[] = { "root", "nonroot" };
 static void test_accounts_append_users_and_groups_after_shipped_lines(void **state)
 {
 	(void)state;
-	const struct mint_image_user users[] = {
+	const struct mint_image_account_user users[] = {
 		{ "nonroot", 65532, false, 0, NULL, NULL },
 		{ "svc", 1000, true, 2000, "/sbin/nologin", "/var/lib/svc" },
 	};
-	const struct mint_image_group groups[] = {
+	const struct mint_image_account_group groups[] = {
 		{ "nonroot", 65532, NULL, 0 },
 		{ "wheel", 10, wheel_members, 2 },
 	};
-	struct mint_image_accounts cfg = { users, 2, groups, 2, "nonroot" };
+	struct mint_image_account_spec cfg = { users, 2, groups, 2, "nonroot" };
 	struct mint_image_account_files f;
 	struct mint_err err = { 0 };
 	assert_ok(mint_image_accounts_build(&cfg, MINT_SPAN_LIT("root:x:0:0:root:/root:/bin/sh"),
@@ -48,7 +48,7 @@ static void test_accounts_append_users_and_groups_after_shipped_lines(void **sta
 static void test_accounts_nothing_configured_gives_empty_passwd_only(void **state)
 {
 	(void)state;
-	struct mint_image_accounts cfg = { 0 };
+	struct mint_image_account_spec cfg = { 0 };
 	struct mint_image_account_files f;
 	assert_int_equal(mint_image_accounts_build(&cfg, MINT_SPAN_NULL, MINT_SPAN_NULL,
 						   MINT_SPAN_NULL, &f, NULL), 0);
@@ -59,10 +59,10 @@ static void test_accounts_nothing_configured_gives_empty_passwd_only(void **stat
 	mint_image_account_files_free(&f);
 }
 
-static int build_users(const struct mint_image_user *u, size_t n, const char *passwd,
+static int build_users(const struct mint_image_account_user *u, size_t n, const char *passwd,
 		       const char *run_as, struct mint_err *err)
 {
-	struct mint_image_accounts cfg = { u, n, NULL, 0, run_as };
+	struct mint_image_account_spec cfg = { u, n, NULL, 0, run_as };
 	struct mint_image_account_files f;
 	int rc = mint_image_accounts_build(&cfg, mint_span_str(passwd), MINT_SPAN_NULL,
 					   MINT_SPAN_NULL, &f, err);
@@ -73,9 +73,9 @@ static int build_users(const struct mint_image_user *u, size_t n, const char *pa
 static void test_accounts_refuse_duplicate_name_and_uid(void **state)
 {
 	(void)state;
-	const struct mint_image_user same_name[] = { { "a", 1, false, 0, NULL, NULL },
+	const struct mint_image_account_user same_name[] = { { "a", 1, false, 0, NULL, NULL },
 						     { "a", 2, false, 0, NULL, NULL } };
-	const struct mint_image_user same_uid[] = { { "a", 1, false, 0, NULL, NULL },
+	const struct mint_image_account_user same_uid[] = { { "a", 1, false, 0, NULL, NULL },
 						    { "b", 1, false, 0, NULL, NULL } };
 	assert_int_equal(build_users(same_name, 2, "", NULL, NULL), MINT_EDUPLICATE);
 	assert_int_equal(build_users(same_uid, 2, "", NULL, NULL), MINT_EDUPLICATE);
@@ -87,8 +87,8 @@ static void test_accounts_refuse_duplicate_name_and_uid(void **state)
 static void test_accounts_refuse_duplicate_group(void **state)
 {
 	(void)state;
-	const struct mint_image_group g[] = { { "g", 1, NULL, 0 }, { "g", 2, NULL, 0 } };
-	struct mint_image_accounts cfg = { NULL, 0, g, 2, NULL };
+	const struct mint_image_account_group g[] = { { "g", 1, NULL, 0 }, { "g", 2, NULL, 0 } };
+	struct mint_image_account_spec cfg = { NULL, 0, g, 2, NULL };
 	struct mint_image_account_files f;
 	assert_int_equal(mint_image_accounts_build(&cfg, MINT_SPAN_NULL, MINT_SPAN_NULL,
 						   MINT_SPAN_NULL, &f, NULL), MINT_EDUPLICATE);
@@ -98,8 +98,8 @@ static void test_accounts_refuse_duplicate_group(void **state)
 static void test_accounts_refuse_uid_zero_and_bad_fields(void **state)
 {
 	(void)state;
-	const struct mint_image_user zero[] = { { "a", 0, false, 0, NULL, NULL } };
-	const struct mint_image_user colon[] = { { "a:b", 1, false, 0, NULL, NULL } };
+	const struct mint_image_account_user zero[] = { { "a", 0, false, 0, NULL, NULL } };
+	const struct mint_image_account_user colon[] = { { "a:b", 1, false, 0, NULL, NULL } };
 	assert_int_equal(build_users(zero, 1, "", NULL, NULL), MINT_EINVAL);
 	assert_int_equal(build_users(colon, 1, "", NULL, NULL), MINT_EINVAL);
 }
@@ -107,8 +107,8 @@ static void test_accounts_refuse_uid_zero_and_bad_fields(void **state)
 static void test_accounts_run_as_by_name_uid_or_unknown(void **state)
 {
 	(void)state;
-	const struct mint_image_user u[] = { { "a", 7, false, 0, NULL, NULL } };
-	struct mint_image_accounts cfg = { u, 1, NULL, 0, "root" };
+	const struct mint_image_account_user u[] = { { "a", 7, false, 0, NULL, NULL } };
+	struct mint_image_account_spec cfg = { u, 1, NULL, 0, "root" };
 	struct mint_image_account_files f;
 	struct mint_err err = { 0 };
 	assert_ok(mint_image_accounts_build(&cfg, MINT_SPAN_LIT("root:x:0:0::/root:/bin/sh\n"),
@@ -134,8 +134,8 @@ static void test_accounts_malformed_shipped_line_has_position(void **state)
 static void test_accounts_home_dev_null_is_not_created(void **state)
 {
 	(void)state;
-	const struct mint_image_user u[] = { { "d", 9, false, 0, NULL, "/dev/null" } };
-	struct mint_image_accounts cfg = { u, 1, NULL, 0, NULL };
+	const struct mint_image_account_user u[] = { { "d", 9, false, 0, NULL, "/dev/null" } };
+	struct mint_image_account_spec cfg = { u, 1, NULL, 0, NULL };
 	struct mint_image_account_files f;
 	assert_int_equal(mint_image_accounts_build(&cfg, MINT_SPAN_NULL, MINT_SPAN_NULL,
 						   MINT_SPAN_NULL, &f, NULL), 0);
