@@ -182,7 +182,7 @@ static void test_etc_files_match_golden_image(void **state)
 	/* apko.yaml, with the locked package versions of the golden image */
 	const char *world[] = { "replayout=1.0.0-r0", "pretend-baselayout=1.0.0-r0" };
 	const char *repos[] = { "./testdata/packages" };
-	struct mint_image_accounts accounts = { 0 };
+	struct mint_image_account_spec accounts = { 0 };
 	struct mint_image_account_files files;
 	struct mint_buf tar = MINT_BUF_INIT, out = MINT_BUF_INIT;
 	struct mint_err err = { 0 };
