@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * From an image config to the packages each architecture installs: resolved
+ * against the config's repositories (build and image repositories both
+ * count, as in apko; runtime repositories only end up in the image), or
+ * taken from a lock without reading any index. Either way every package
+ * passes through the verifying cache and is read once here.
+ */
+#include "mint/image_build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mint/apk_resolve.h"
+#include "mint/fs.h"
+
+#define KEY_MAX_BYTES (64u << 10)
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static int read_keys(const struct mint_image_config *cfg, struct mint_image_packages *out,
+		     struct mint_err *err)
+{
+	const struct mint_image_strs *kr = &cfg->contents.keyring;
+	out->keys = calloc(kr->n + 1, sizeof(*out->keys));
+	if (!out->keys)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < kr->n; i++) {
+		struct mint_image_key *k = &out->keys[i];
+		if (strstr(kr->v[i], "://")) {
+			mint_err_set_file(err, kr->v[i]);
+			return mint_err_set(err, MINT_EUNSUPPORTED,
+					    "keyring URLs are not supported yet: download the key "
+					    "and name the file");
+		}
+		k->name = strdup(kr->v[i]);
+		if (!k->name)
+			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+		out->n_keys++;
+		int rc = mint_file_read(kr->v[i], KEY_MAX_BYTES, &k->pem, err);
+		if (!rc)
+			rc = mint_apk_keyring_add_pem(&out->keyring, base_name(kr->v[i]),
+						      mint_buf_span(&k->pem), err);
+		if (rc)
+			return mint_err_prefix(err, "keyring %s", kr->v[i]), rc;
+	}
+	return 0;
+}
+
+struct repo_list {
+	struct mint_apk_repo *v;
+	size_t n;
+};
+
+static int parse_repos(const struct mint_image_config *cfg, struct repo_list *r,
+		       struct mint_err *err)
+{
+	const struct mint_image_strs *lists[] = { &cfg->contents.repositories,
+						  &cfg->contents.build_repositories };
+	r->v = calloc(lists[0]->n + lists[1]->n + 1, sizeof(*r->v));
+	if (!r->v)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			int rc = mint_apk_repo_parse(mint_span_str(lists[l]->v[i]), &r->v[r->n],
+						     err);
+			if (rc)
+				return rc;
+			r->n++;
+		}
+	}
+	return 0;
+}
+
+static void free_repos(struct repo_list *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		mint_apk_repo_free(&r->v[i]);
+	free(r->v);
+}
+
+static int parse_world(const struct mint_image_config *cfg, struct mint_apk_dep **world,
+		       size_t *n, struct mint_err *err)
+{
+	*world = calloc(cfg->contents.packages.n + 1, sizeof(**world));
+	if (!*world)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cfg->contents.packages.n; i++) {
+		int rc = mint_apk_dep_parse(mint_span_str(cfg->contents.packages.v[i]),
+					    &(*world)[i], err);
+		if (rc)
+			return mint_err_prefix(err, "contents.packages[%zu]", i), rc;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int alloc_archs(const struct mint_image_config *cfg, struct mint_image_packages *out,
+		       struct mint_err *err)
+{
+	if (!cfg->n_archs)
+		return mint_err_set(err, MINT_EINVAL, "the config has no architectures");
+	out->archs = calloc(cfg->n_archs, sizeof(*out->archs));
+	if (!out->archs)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	out->n_archs = cfg->n_archs;
+	for (size_t a = 0; a < cfg->n_archs; a++)
+		out->archs[a].arch = cfg->archs[a];
+	return 0;
+}
+
+static const struct mint_apk_limits *limits_of(const struct mint_image_source_opts *o)
+{
+	return o->limits ? o->limits : &o->cache->limits;
+}
+
+/* Reads the cached, already verified file of one package into ins. */
+static int read_install(const struct mint_image_source_opts *o, const char *identity,
+			struct mint_image_install *ins, struct mint_err *err)
+{
+	struct mint_buf path = MINT_BUF_INIT;
+	int rc = mint_apk_cache_package_path(o->cache, identity, &path, err);
+	if (rc)
+		return rc;
+	ins->path = strdup(mint_buf_cstr(&path));
+	mint_buf_free(&path);
+	if (!ins->path)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	return mint_apk_package_read(ins->path, NULL, limits_of(o), 0, &ins->pkg, err);
+}
+
+/* A local repository written as a relative path keeps its URL relative
+ * in the lock, as apko's locks do, so a lock can be committed. */
+static char *lock_url_of(const struct mint_apk_repo_pkg *rp, const char *arch)
+{
+	const struct mint_apk_repo *r = rp->repo;
+	if (!r || !r->local || strstr(r->spec, "://"))
+		return strdup(rp->url);
+	struct mint_buf b = MINT_BUF_INIT;
+	if (mint_buf_printf(&b, "%s/%s/%s", r->spec, arch, base_name(rp->url))) {
+		mint_buf_free(&b);
+		return NULL;
+	}
+	return mint_buf_detach(&b, NULL);
+}
+
+static int fill_arch(const struct mint_image_source_opts *o,
+		     const struct mint_apk_arch_resolution *res,
+		     struct mint_image_arch_packages *out, struct mint_err *err)
+{
+	out->pkgs = calloc(res->n + 1, sizeof(*out->pkgs));
+	if (!out->pkgs)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < res->n; i++) {
+		const struct mint_apk_repo_pkg *rp = res->pkgs[i].pkg;
+		struct mint_image_install *ins = &out->pkgs[i];
+		out->n++;
+		ins->url = strdup(rp->url);
+		ins->lock_url = lock_url_of(rp, res->arch);
+		ins->tag = rp->repo && rp->repo->tag ? strdup(rp->repo->tag) : NULL;
+		if (!ins->url || !ins->lock_url || (rp->repo && rp->repo->tag && !ins->tag))
+			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+		int rc = read_install(o, rp->pkg.identity, ins, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int fetch_all(const struct mint_image_source_opts *o, const struct mint_apk_resolution *res,
+		     const struct mint_apk_keyring *kr, struct mint_err *err)
+{
+	size_t total = 0;
+	for (size_t a = 0; a < res->n_archs; a++)
+		total += res->archs[a].n;
+	const struct mint_apk_repo_pkg **v = calloc(total + 1, sizeof(*v));
+	if (!v)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t a = 0; a < res->n_archs; a++)
+		for (size_t i = 0; i < res->archs[a].n; i++)
+			v[n++] = res->archs[a].pkgs[i].pkg;
+	int rc = mint_apk_cache_fetch(o->cache, v, n, kr, NULL, err);
+	free(v);
+	return rc;
+}
+
+int mint_image_packages_resolve(const struct mint_image_config *cfg,
+				const struct mint_image_source_opts *o,
+				struct mint_image_packages *out, struct mint_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct repo_list repos = { 0 };
+	struct mint_apk_dep *world = NULL;
+	size_t n_world = 0;
+	struct mint_apk_resolution res = { 0 };
+	const char *archs[MINT_ARCH_COUNT];
+	int rc = alloc_archs(cfg, out, err);
+	if (!rc)
+		rc = read_keys(cfg, out, err);
+	if (!rc)
+		rc = parse_repos(cfg, &repos, err);
+	if (!rc)
+		rc = parse_world(cfg, &world, &n_world, err);
+	if (rc)
+		goto out;
+	for (size_t a = 0; a < cfg->n_archs && a < MINT_ARCH_COUNT; a++)
+		archs[a] = mint_arch_to_apk(cfg->archs[a]);
+	struct mint_apk_resolve_opts ro = {
+		.repos = repos.v, .n_repos = repos.n, .archs = archs, .n_archs = cfg->n_archs,
+		.cache = o->cache, .keyring = &out->keyring, .repo_flags = o->repo_flags,
+	};
+	rc = mint_apk_resolve(&ro, world, n_world, &res, err);
+	if (rc) {
+		out->explanation = res.explanation;
+		res.explanation = NULL;
+		goto out;
+	}
+	rc = fetch_all(o, &res, &out->keyring, err);
+	for (size_t a = 0; !rc && a < res.n_archs; a++)
+		rc = fill_arch(o, &res.archs[a], &out->archs[a], err);
+out:
+	mint_apk_resolution_free(&res);
+	mint_apk_deps_free(world, n_world);
+	free_repos(&repos);
+	return rc;
+}
+
+/* A lock URL without a scheme is a path relative to the current
+ * directory, as apko writes them for local repositories. */
+static int absolute_url(const char *url, struct mint_buf *out, struct mint_err *err)
+{
+	mint_buf_reset(out);
+	if (strstr(url, "://"))
+		return mint_buf_puts(out, url) ? mint_err_set(err, MINT_ENOMEM, "out of memory") : 0;
+	const char *slash = strrchr(url, '/');
+	struct mint_apk_repo dir = { 0 };
+	int rc = mint_apk_repo_parse(slash ? (struct mint_span){ url, (size_t)(slash - url) }
+					   : mint_span_str("."),
+				     &dir, err);
+	if (!rc && (mint_buf_puts(out, dir.url) || mint_buf_putc(out, '/') ||
+		    mint_buf_puts(out, slash ? slash + 1 : url)))
+		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+	mint_apk_repo_free(&dir);
+	return rc;
+}
+
+/* Index records that carry what the cache checks: identity and URL. */
+struct lock_records {
+	struct mint_apk_repo_pkg *v;
+	const struct mint_apk_repo_pkg **ptrs;
+	size_t n;
+};
+
+static void free_records(struct lock_records *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].url);
+	free(r->v);
+	free(r->ptrs);
+}
+
+static int lock_records(const struct mint_lock *lock, struct lock_records *r,
+			struct mint_err *err)
+{
+	r->v = calloc(lock->n_packages + 1, sizeof(*r->v));
+	r->ptrs = calloc(lock->n_packages + 1, sizeof(*r->ptrs));
+	if (!r->v || !r->ptrs)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	struct mint_buf url = MINT_BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < lock->n_packages; i++) {
+		const struct mint_lock_package *e = &lock->packages[i];
+		struct mint_apk_repo_pkg *p = &r->v[i];
+		rc = absolute_url(e->url, &url, err);
+		if (rc)
+			break;
+		p->url = strdup(mint_buf_cstr(&url));
+		if (!p->url) {
+			rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+			break;
+		}
+		p->pkg.name = e->name;
+		p->pkg.version = e->version;
+		p->pkg.arch = e->architecture;
+		p->pkg.identity = (char *)e->checksum;
+		r->ptrs[i] = p;
+		r->n++;
+	}
+	mint_buf_free(&url);
+	return rc;
+}
+
+static int check_lock_config(const struct mint_image_config *cfg, const struct mint_lock *lock,
+			     struct mint_err *err)
+{
+	if (!lock->has_config || !cfg->checksum[0])
+		return 0;
+	if (strcmp(lock->config_checksum, cfg->checksum))
+		return mint_err_set(err, MINT_EINVAL,
+				    "the config changed since the lock was written (lock %s, "
+				    "config %s): run mint lock again",
+				    lock->config_checksum, cfg->checksum);
+	return 0;
+}
+
+/* Reads one locked package and checks its bytes against the lock entry. */
+static int read_locked(const struct mint_image_source_opts *o, const struct mint_lock_package *e,
+		       const char *url, struct mint_image_install *ins, struct mint_err *err)
+{
+	ins->url = strdup(url);
+	ins->lock_url = strdup(e->url);
+	if (!ins->url || !ins->lock_url)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	int rc = read_install(o, e->checksum, ins, err);
+	if (rc)
+		return rc;
+	struct mint_buf file = MINT_BUF_INIT;
+	rc = mint_file_read(ins->path, limits_of(o)->max_file_bytes, &file, err);
+	if (!rc)
+		rc = mint_lock_verify_package(e, mint_buf_span(&file), err);
+	mint_buf_free(&file);
+	return rc;
+}
+
+static int fill_from_lock(const struct mint_image_source_opts *o, const struct mint_lock *lock,
+			  const struct lock_records *recs, struct mint_image_arch_packages *out,
+			  struct mint_err *err)
+{
+	const char *arch = mint_arch_to_apk(out->arch);
+	size_t n = 0;
+	for (size_t i = 0; i < lock->n_packages; i++)
+		n += !strcmp(lock->packages[i].architecture, arch);
+	if (!n)
+		return mint_err_set(err, MINT_ENOTFOUND,
+				    "the lock has no packages for %s: lock this arch too", arch);
+	out->pkgs = calloc(n, sizeof(*out->pkgs));
+	if (!out->pkgs)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < lock->n_packages; i++) {
+		if (strcmp(lock->packages[i].architecture, arch))
+			continue;
+		int rc = read_locked(o, &lock->packages[i], recs->v[i].url, &out->pkgs[out->n++],
+				     err);
+		if (rc)
+			return mint_err_prefix(err, "lock: %s-%s (%s)", lock->packages[i].name,
+					       lock->packages[i].version, arch), rc;
+	}
+	return 0;
+}
+
+int mint_image_packages_from_lock(const struct mint_image_config *cfg,
+				  const struct mint_lock *lock,
+				  const struct mint_image_source_opts *o,
+				  struct mint_image_packages *out, struct mint_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct lock_records recs = { 0 };
+	int rc = check_lock_config(cfg, lock, err);
+	if (!rc)
+		rc = alloc_archs(cfg, out, err);
+	if (!rc)
+		rc = read_keys(cfg, out, err);
+	if (!rc)
+		rc = lock_records(lock, &recs, err);
+	if (!rc)
+		rc = mint_apk_cache_fetch(o->cache, recs.ptrs, recs.n, &out->keyring, NULL, err);
+	for (size_t a = 0; !rc && a < out->n_archs; a++)
+		rc = fill_from_lock(o, lock, &recs, &out->archs[a], err);
+	free_records(&recs);
+	return rc;
+}
+
+void mint_image_packages_free(struct mint_image_packages *p)
+{
+	if (!p)
+		return;
+	for (size_t a = 0; a < p->n_archs; a++) {
+		for (size_t i = 0; i < p->archs[a].n; i++) {
+			struct mint_image_install *ins = &p->archs[a].pkgs[i];
+			free(ins->url);
+			free(ins->lock_url);
+			free(ins->path);
+			free(ins->tag);
+			mint_apk_package_free(&ins->pkg);
+		}
+		free(p->archs[a].pkgs);
+	}
+	free(p->archs);
+	for (size_t i = 0; i < p->n_keys; i++) {
+		free(p->keys[i].name);
+		mint_buf_free(&p->keys[i].pem);
+	}
+	free(p->keys);
+	mint_apk_keyring_free(&p->keyring);
+	free(p->explanation);
+	memset(p, 0, sizeof(*p));
+}
