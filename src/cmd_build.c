@@ -7,7 +7,6 @@
  * Everything is built in a temporary directory first and moved into place
  * at the end, so a failed build leaves OUT as it was.
  */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Options, config loading and package gathering shared by the image commands. */
-#define _GNU_SOURCE
 #include "image_cli.h"
 
 #include <errno.h>

@@ -352,8 +352,8 @@ static int64_t created_time(const struct mint_image_arch_packages *ap,
 		return t;
 	for (size_t i = 0; i < ap->n; i++) {
 		const struct mint_apk_pkg *info = &ap->pkgs[i].pkg.info;
-		if (info->has_build_time && info->build_time > t)
-			t = info->build_time;
+		if (info->has_build_time && (int64_t)info->build_time > t)
+			t = (int64_t)info->build_time;
 	}
 	return t;
 }

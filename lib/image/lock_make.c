@@ -7,6 +7,7 @@
  */
 #include "mint/image_build.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -12,13 +12,13 @@
  * The packages were verified (identity, datahash) when they were read, so
  * the inflated bytes are trusted as much as the package files.
  */
-#define _GNU_SOURCE
 #include "mint/image_build.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
