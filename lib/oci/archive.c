@@ -354,7 +354,8 @@ int mint_oci_archive_write(const char *layout_dir, const char *repo_tag, const c
 	struct mint_buf index = MINT_BUF_INIT, manifest = MINT_BUF_INIT;
 	struct repo_tag rt;
 	if (!layout_dir || !out_path)
-		return mint_err_set(err, MINT_EINVAL, "an archive needs a layout and an output path");
+		return mint_err_set(err, MINT_EINVAL,
+				    "an archive needs a layout and an output path");
 	int rc = parse_repo_tag(repo_tag, &rt, err);
 	if (!rc)
 		rc = mint_oci_image_open(layout_dir, &a.img, err);

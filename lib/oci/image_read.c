@@ -1128,8 +1128,9 @@ static int legacy_entry(struct doc *d, json_t *entry, size_t i)
 		rc = get_array(d, entry, at, "Layers", MINT_OCI_IMAGE_MAX_LAYERS, &layers);
 	size_t n = layers ? json_array_size(layers) : 0;
 	if (!rc && n != json_array_size(diff_ids))
-		rc = doc_error(d, MINT_EFORMAT, at, "Layers", "%zu layers, but the config has %zu diff_ids",
-			       n, json_array_size(diff_ids));
+		rc = doc_error(d, MINT_EFORMAT, at, "Layers",
+			       "%zu layers, but the config has %zu diff_ids", n,
+			       json_array_size(diff_ids));
 	if (!rc && !(ref->layer_digests = digest_array(n)))
 		rc = mint_err_set(d->err, MINT_ENOMEM, "out of memory for layers");
 	if (!rc)
@@ -1410,7 +1411,8 @@ static int inflate_some(struct layer_stream *ls, void *buf, size_t cap, size_t *
 		else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
 			return gzip_error(ls, MINT_EFORMAT, "zlib stream error", err);
 		else if (!*got && input_done(ls))
-			return gzip_error(ls, MINT_ETRUNCATED, "input ends inside a gzip member", err);
+			return gzip_error(ls, MINT_ETRUNCATED, "input ends inside a gzip member",
+					  err);
 		if (*got)
 			return 0;
 	}

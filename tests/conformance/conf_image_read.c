@@ -78,7 +78,8 @@ static bool same_refs(const struct mint_oci_image *a, const struct mint_oci_imag
 	for (size_t i = 0; i < mint_oci_image_count(a); i++) {
 		const struct mint_oci_image_ref *x = mint_oci_image_get(a, i);
 		const struct mint_oci_image_ref *y = mint_oci_image_get(b, i);
-		if (strcmp(x->platform, y->platform) || strcmp(x->manifest_digest, y->manifest_digest) ||
+		if (strcmp(x->platform, y->platform) ||
+		    strcmp(x->manifest_digest, y->manifest_digest) ||
 		    strcmp(x->config_digest, y->config_digest) || x->n_layers != y->n_layers)
 			return false;
 		for (size_t k = 0; k < x->n_layers; k++)
