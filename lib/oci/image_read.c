@@ -348,7 +348,8 @@ static int take_entry(struct mint_oci_image *img, const struct mint_tar_entry *e
 
 static int check_unique_members(struct mint_oci_image *img, struct mint_err *err)
 {
-	qsort(img->members, img->n_members, sizeof(*img->members), member_cmp);
+	if (img->n_members > 1)
+		qsort(img->members, img->n_members, sizeof(*img->members), member_cmp);
 	for (size_t i = 1; i < img->n_members; i++)
 		if (!strcmp(img->members[i].name, img->members[i - 1].name))
 			return mint_err_set(err, MINT_EDUPLICATE,

@@ -467,6 +467,18 @@ static void test_image_read_tar_member_json_error_names_the_member(void **state)
 	mint_buf_free(&tar);
 }
 
+static void test_image_read_empty_tar_is_not_an_image(void **state)
+{
+	(void)state;
+	struct mint_buf tar = MINT_BUF_INIT;
+	struct mint_tar_writer w = { .sink = buf_sink, .ctx = &tar };
+	struct mint_err err = { 0 };
+	assert_ok(mint_tar_write_end(&w, &err), &err);
+	assert_int_equal(open_mem_rc(&tar, &err), MINT_ENOTFOUND);
+	assert_string_equal(err.file, "<memory>");
+	mint_buf_free(&tar);
+}
+
 static void test_image_read_truncated_tar_is_an_error(void **state)
 {
 	(void)state;
@@ -664,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_image_read_tar_member_leaving_the_root_is_unsafe),
 		cmocka_unit_test(test_image_read_tar_member_given_twice_is_a_duplicate),
 		cmocka_unit_test(test_image_read_tar_member_json_error_names_the_member),
+		cmocka_unit_test(test_image_read_empty_tar_is_not_an_image),
 		cmocka_unit_test(test_image_read_truncated_tar_is_an_error),
 		cmocka_unit_test(test_image_read_json_errors_name_the_document_and_field),
 		cmocka_unit_test(test_image_read_blob_size_must_match_its_descriptor),
