@@ -12,6 +12,10 @@
  * the same bytes. It only refuses names that are not clean relative paths
  * ("usr/bin/x": no leading "/" or "./", no "..", no trailing "/"), which is
  * also how apko names entries. The root directory is never an entry.
+ *
+ * A plain layer (mint_oci_layer_new_plain) takes the same entries and writes
+ * the uncompressed tar to a file of the caller's choosing, as apko's
+ * build-minirootfs does; its digest is then its diff_id.
  */
 #ifndef MINT_OCI_LAYER_H
 #define MINT_OCI_LAYER_H
@@ -35,6 +39,8 @@ struct mint_oci_entry_attr {
 	size_t n_xattrs;
 };
 
+#define MINT_OCI_MEDIA_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
+
 struct mint_oci_layer_info {
 	struct mint_oci_descriptor desc;   /* layer media type, digest, compressed size */
 	char diff_id[MINT_OCI_DIGEST_MAX]; /* sha256 of the uncompressed tar */
@@ -47,6 +53,12 @@ struct mint_oci_layer;
  * threads and level as for mint_gzip_writer_new. */
 int mint_oci_layer_new(struct mint_oci_layer **out, const char *layout_dir, unsigned threads,
 		       int level, struct mint_err *err);
+
+/* The uncompressed tar goes to a temporary file beside path, renamed into
+ * path (mode 0644) by mint_oci_layer_finish; info->desc then has media type
+ * MINT_OCI_MEDIA_LAYER_TAR, the diff_id as digest and the tar size. */
+int mint_oci_layer_new_plain(struct mint_oci_layer **out, const char *path,
+			     struct mint_err *err);
 
 /* Each returns 0 or MINT_E*; after an error every later call returns it
  * again. Bad names are MINT_EUNSAFE, other bad arguments MINT_EINVAL. */
@@ -73,7 +85,8 @@ int mint_oci_layer_add_device(struct mint_oci_layer *l, const char *path,
 			      uint32_t major, uint32_t minor, struct mint_err *err);
 
 /* Ends the archive (two zero blocks, no record padding), finishes the gzip
- * stream and renames the blob to blobs/sha256/<digest>. */
+ * stream and renames the blob to blobs/sha256/<digest> (a plain layer: the
+ * tar to its path). */
 int mint_oci_layer_finish(struct mint_oci_layer *l, struct mint_oci_layer_info *info,
 			  struct mint_err *err);
 /* Frees the writer; an unfinished layer's temporary file is removed. */

@@ -6,8 +6,10 @@
  *           -> [sha256: digest] -> temporary file in blobs/sha256
  *
  * Both hashes are taken on the calling thread while the bytes pass; the
- * compressor's workers only see blocks of tar. This file does not plan the
- * image: names, order and attributes are the caller's.
+ * compressor's workers only see blocks of tar. A plain layer skips the
+ * compressor: entries -> tar writer -> [sha256] -> temporary file beside
+ * the caller's path. This file does not plan the image: names, order and
+ * attributes are the caller's.
  */
 #include "mint/oci_layer.h"
 
@@ -26,6 +28,7 @@ struct mint_oci_layer {
 	struct mint_gzip_writer *gz;
 	struct mint_hash diff;
 	struct mint_oci_blob_writer blob;
+	struct mint_atomic_file plain; /* the output of a plain layer (gz == NULL) */
 	struct mint_buf clean; /* scratch for name checks */
 	unsigned char *pull;   /* PULL_BYTES for add_file_from */
 	int failed;
@@ -38,6 +41,8 @@ static int tar_sink(void *ctx, const void *data, size_t len, struct mint_err *er
 	struct mint_oci_layer *l = ctx;
 	if (mint_hash_update(&l->diff, data, len))
 		return mint_err_set(err, MINT_ENOMEM, "out of memory hashing the layer");
+	if (!l->gz)
+		return mint_atomic_write(&l->plain, data, len, err);
 	return mint_gzip_writer_write(l->gz, data, len, err);
 }
 
@@ -47,25 +52,56 @@ static int gzip_sink(void *ctx, const void *data, size_t len, struct mint_err *e
 	return mint_oci_blob_write(&l->blob, data, len, err);
 }
 
-int mint_oci_layer_new(struct mint_oci_layer **out, const char *layout_dir, unsigned threads,
-		       int level, struct mint_err *err)
+/* The parts both kinds of layer share: the tar writer, the diff_id hash and
+ * the pull buffer. */
+static int layer_alloc(struct mint_oci_layer **out, struct mint_err *err)
 {
-	*out = NULL;
-	if (!layout_dir)
-		return mint_err_set(err, MINT_EINVAL, "a layer needs a layout directory");
 	struct mint_oci_layer *l = calloc(1, sizeof(*l));
 	if (!l)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory for a layer writer");
 	l->tar.sink = tar_sink;
 	l->tar.ctx = l;
 	l->blob.file.fd = -1;
-	int rc = mint_gzip_writer_new(&l->gz, threads, level, gzip_sink, l, err);
-	if (!rc && mint_hash_init(&l->diff, MINT_HASH_SHA256))
+	l->plain.fd = -1;
+	*out = l;
+	int rc = 0;
+	if (mint_hash_init(&l->diff, MINT_HASH_SHA256))
 		rc = mint_err_set(err, MINT_ENOMEM, "out of memory for a hash");
 	if (!rc && !(l->pull = malloc(PULL_BYTES)))
 		rc = mint_err_set(err, MINT_ENOMEM, "out of memory for a layer writer");
+	return rc;
+}
+
+int mint_oci_layer_new(struct mint_oci_layer **out, const char *layout_dir, unsigned threads,
+		       int level, struct mint_err *err)
+{
+	*out = NULL;
+	if (!layout_dir)
+		return mint_err_set(err, MINT_EINVAL, "a layer needs a layout directory");
+	struct mint_oci_layer *l = NULL;
+	int rc = layer_alloc(&l, err);
+	if (!rc)
+		rc = mint_gzip_writer_new(&l->gz, threads, level, gzip_sink, l, err);
 	if (!rc)
 		rc = mint_oci_blob_begin(&l->blob, layout_dir, err);
+	if (rc) {
+		mint_oci_layer_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int mint_oci_layer_new_plain(struct mint_oci_layer **out, const char *path,
+			     struct mint_err *err)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return mint_err_set(err, MINT_EINVAL, "a plain layer needs an output path");
+	struct mint_oci_layer *l = NULL;
+	int rc = layer_alloc(&l, err);
+	if (!rc)
+		rc = mint_atomic_open(&l->plain, path, err);
 	if (rc) {
 		mint_oci_layer_free(l);
 		return rc;
@@ -298,6 +334,19 @@ static int hash_hex(struct mint_hash *h, char out[MINT_OCI_DIGEST_MAX], struct m
 	return 0;
 }
 
+/* A plain layer is its own tar: the digest is the diff_id. */
+static int finish_plain(struct mint_oci_layer *l, struct mint_oci_layer_info *info,
+			struct mint_err *err)
+{
+	int rc = mint_atomic_commit(&l->plain, 0644, err);
+	if (rc)
+		return rc;
+	info->desc.media_type = MINT_OCI_MEDIA_LAYER_TAR;
+	memcpy(info->desc.digest, info->diff_id, sizeof(info->desc.digest));
+	info->desc.size = l->tar.offset;
+	return 0;
+}
+
 int mint_oci_layer_finish(struct mint_oci_layer *l, struct mint_oci_layer_info *info,
 			  struct mint_err *err)
 {
@@ -306,12 +355,14 @@ int mint_oci_layer_finish(struct mint_oci_layer *l, struct mint_oci_layer_info *
 		return rc;
 	memset(info, 0, sizeof(*info));
 	rc = mint_tar_write_end(&l->tar, err);
-	if (!rc)
+	if (!rc && l->gz)
 		rc = mint_gzip_writer_finish(l->gz, NULL, err);
 	if (!rc)
 		rc = hash_hex(&l->diff, info->diff_id, err);
-	if (!rc)
+	if (!rc && l->gz)
 		rc = mint_oci_blob_commit(&l->blob, MINT_OCI_MEDIA_LAYER_GZIP, &info->desc, err);
+	else if (!rc)
+		rc = finish_plain(l, info, err);
 	if (rc) {
 		mint_err_prefix(err, "layer");
 		return fail(l, rc, err);
@@ -328,6 +379,7 @@ void mint_oci_layer_free(struct mint_oci_layer *l)
 	mint_gzip_writer_free(l->gz);
 	mint_hash_free(&l->diff);
 	mint_oci_blob_abort(&l->blob);
+	mint_atomic_abort(&l->plain);
 	mint_buf_free(&l->clean);
 	free(l->pull);
 	free(l);

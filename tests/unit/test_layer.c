@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mint/fs.h"
 #include "mint/gzip.h"
 #include "mint/hash.h"
 #include "mint/oci_layer.h"
@@ -299,11 +300,9 @@ static void test_layer_short_source_is_truncated(void **state)
 	cleanup_tmpdir(dir);
 }
 
-static size_t count_blob_files(const char *dir)
+static size_t count_files(const char *dir)
 {
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
-	DIR *d = opendir(path);
+	DIR *d = opendir(dir);
 	assert_non_null(d);
 	size_t n = 0;
 	struct dirent *de;
@@ -312,6 +311,13 @@ static size_t count_blob_files(const char *dir)
 			n++;
 	closedir(d);
 	return n;
+}
+
+static size_t count_blob_files(const char *dir)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/blobs/sha256", dir);
+	return count_files(path);
 }
 
 static void test_layer_freed_unfinished_leaves_no_file(void **state)
@@ -354,6 +360,123 @@ static void test_layer_needs_a_layout(void **state)
 	cleanup_tmpdir(dir);
 }
 
+
+static char *plain_path(const char *dir)
+{
+	size_t n = strlen(dir) + 32;
+	char *p = malloc(n);
+	assert_non_null(p);
+	snprintf(p, n, "%s/rootfs.tar", dir);
+	return p;
+}
+
+static void test_layer_plain_writes_the_tar_named_by_its_diff_id(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	char *path = plain_path(dir);
+	struct mint_oci_layer *l;
+	struct mint_err err = { 0 };
+	assert_ok(mint_oci_layer_new_plain(&l, path, &err), &err);
+	add_sample(l, 100000);
+	assert_int_equal(count_files(dir), 1); /* the temporary file beside path */
+	struct mint_oci_layer_info info;
+	finish_ok(l, &info);
+	mint_oci_layer_free(l);
+	assert_string_equal(info.desc.media_type, MINT_OCI_MEDIA_LAYER_TAR);
+	assert_string_equal(info.desc.media_type, "application/vnd.oci.image.layer.v1.tar");
+	assert_string_equal(info.desc.digest, info.diff_id);
+	struct mint_buf tar = MINT_BUF_INIT;
+	read_file_or_fail(path, &tar);
+	assert_int_equal(tar.len, info.tar_bytes);
+	assert_int_equal(tar.len, info.desc.size);
+	char d[MINT_OCI_DIGEST_MAX];
+	sha256_text(tar.data, tar.len, d);
+	assert_string_equal(d, info.diff_id);
+	assert_int_equal(count_files(dir), 1);
+	mint_buf_free(&tar);
+	free(path);
+	cleanup_tmpdir(dir);
+}
+
+static void test_layer_plain_tar_is_the_gzip_layers_tar(void **state)
+{
+	(void)state;
+	char *layout = new_layout();
+	struct mint_oci_layer *l = new_layer(layout, 2);
+	add_sample(l, 3 << 20);
+	struct mint_oci_layer_info gz_info, plain_info;
+	finish_ok(l, &gz_info);
+	mint_oci_layer_free(l);
+	char *dir = make_tmpdir();
+	char *path = plain_path(dir);
+	struct mint_err err = { 0 };
+	assert_ok(mint_oci_layer_new_plain(&l, path, &err), &err);
+	add_sample(l, 3 << 20);
+	finish_ok(l, &plain_info);
+	mint_oci_layer_free(l);
+	assert_string_equal(plain_info.diff_id, gz_info.diff_id);
+	assert_int_equal(plain_info.tar_bytes, gz_info.tar_bytes);
+	free(path);
+	cleanup_tmpdir(dir);
+	cleanup_tmpdir(layout);
+}
+
+static void test_layer_plain_freed_unfinished_leaves_no_file(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	char *path = plain_path(dir);
+	struct mint_oci_layer *l;
+	struct mint_err err = { 0 };
+	assert_ok(mint_oci_layer_new_plain(&l, path, &err), &err);
+	add_sample(l, 1000);
+	mint_oci_layer_free(l);
+	assert_int_equal(count_files(dir), 0);
+	free(path);
+	cleanup_tmpdir(dir);
+}
+
+static void test_layer_plain_keeps_the_old_file_when_an_entry_fails(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	char *path = plain_path(dir);
+	struct mint_err err = { 0 };
+	assert_ok(mint_file_write_atomic(path, "old", 3, 0644, &err), &err);
+	struct mint_oci_layer *l;
+	assert_ok(mint_oci_layer_new_plain(&l, path, &err), &err);
+	assert_int_equal(mint_oci_layer_add_dir(l, "../etc", &root_dir, &err), MINT_EUNSAFE);
+	struct mint_oci_layer_info info;
+	assert_int_equal(mint_oci_layer_finish(l, &info, &err), MINT_EUNSAFE);
+	mint_oci_layer_free(l);
+	struct mint_buf old = MINT_BUF_INIT;
+	read_file_or_fail(path, &old);
+	assert_string_equal(mint_buf_cstr(&old), "old");
+	assert_int_equal(count_files(dir), 1);
+	mint_buf_free(&old);
+	free(path);
+	cleanup_tmpdir(dir);
+}
+
+static void test_layer_plain_needs_a_writable_path(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	size_t n = strlen(dir) + 32;
+	char *path = malloc(n);
+	assert_non_null(path);
+	snprintf(path, n, "%s/missing/rootfs.tar", dir);
+	struct mint_oci_layer *l = (void *)1;
+	struct mint_err err = { 0 };
+	assert_int_equal(mint_oci_layer_new_plain(&l, path, &err), MINT_EIO);
+	assert_null(l);
+	assert_int_equal(mint_oci_layer_new_plain(&l, NULL, &err), MINT_EINVAL);
+	assert_int_equal(mint_oci_layer_new_plain(&l, "", &err), MINT_EINVAL);
+	free(path);
+	cleanup_tmpdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +490,11 @@ int main(void)
 		cmocka_unit_test(test_layer_freed_unfinished_leaves_no_file),
 		cmocka_unit_test(test_layer_after_finish_refuses_more),
 		cmocka_unit_test(test_layer_needs_a_layout),
+		cmocka_unit_test(test_layer_plain_writes_the_tar_named_by_its_diff_id),
+		cmocka_unit_test(test_layer_plain_tar_is_the_gzip_layers_tar),
+		cmocka_unit_test(test_layer_plain_freed_unfinished_leaves_no_file),
+		cmocka_unit_test(test_layer_plain_keeps_the_old_file_when_an_entry_fails),
+		cmocka_unit_test(test_layer_plain_needs_a_writable_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
