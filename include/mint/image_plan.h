@@ -93,6 +93,9 @@ int mint_image_plan_add_package(struct mint_image_plan *p, size_t pkg_index,
 				const struct mint_apk_pkg *meta, struct mint_err *err);
 /* The name of package pkg_index, or NULL. */
 const char *mint_image_plan_package_name(const struct mint_image_plan *p, size_t pkg_index);
+/* One more than the highest package index added (0 for none): the range
+ * to try package indexes in. */
+size_t mint_image_plan_package_count(const struct mint_image_plan *p);
 /* Whether package pkg_index lists name among its provides, compared with
  * the item as written ("merged-lib" does not match "merged-lib=1"), as
  * apko compares them. */

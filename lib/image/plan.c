@@ -265,6 +265,11 @@ const char *mint_image_plan_package_name(const struct mint_image_plan *p, size_t
 	return p->pkgs[pkg_index].name ? p->pkgs[pkg_index].name : "?";
 }
 
+size_t mint_image_plan_package_count(const struct mint_image_plan *p)
+{
+	return p->n_pkgs;
+}
+
 bool mint_image_plan_package_provides(const struct mint_image_plan *p, size_t pkg_index,
 				      const char *name)
 {

@@ -393,6 +393,7 @@ static void test_plan_provides_match_the_item_as_written(void **state)
 	assert_true(mint_image_plan_package_provides(p, 0, "so:x=1"));
 	assert_false(mint_image_plan_package_provides(p, 0, "so:x"));
 	assert_false(mint_image_plan_package_provides(p, 1, "merged-lib"));
+	assert_int_equal(mint_image_plan_package_count(p), 1);
 	mint_image_plan_free(p);
 }
 
