@@ -6,6 +6,8 @@
 #ifndef MINT_ROOTFS_INTERNAL_H
 #define MINT_ROOTFS_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mint/image_plan.h"
@@ -21,6 +23,15 @@ int rootfs_mkdir_all(struct mint_image_plan *p, const char *path, uint32_t mode,
  * NULL for anything else. */
 const struct mint_plan_node *rootfs_file_node(const struct mint_image_plan *p,
 					      const struct mint_plan_node *n);
+
+/* Writes a whole file as Go's WriteFile/Create do on apko's filesystem:
+ * an existing regular file (through symlinks) gets the new content and
+ * keeps its metadata (its mtime too when keep_mtime, else mtime; its mode
+ * too unless force_mode); a new one is made with mode, 0:0 and mtime. A
+ * directory or a symlink to nothing there is an error. */
+int rootfs_write_file(struct mint_image_plan *p, const char *path, const void *data, size_t len,
+		      uint32_t mode, bool force_mode, int64_t mtime, bool keep_mtime,
+		      struct mint_err *err);
 
 /* The directory part of a clean relative path ("" for a top-level name),
  * written into out. 0 or MINT_ENOMEM. */

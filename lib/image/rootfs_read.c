@@ -28,6 +28,30 @@ int rootfs_parent(const char *path, struct mint_buf *out)
 	return mint_buf_cstr(out) ? 0 : MINT_ENOMEM;
 }
 
+int rootfs_write_file(struct mint_image_plan *p, const char *path, const void *data, size_t len,
+		      uint32_t mode, bool force_mode, int64_t mtime, bool keep_mtime,
+		      struct mint_err *err)
+{
+	const struct mint_plan_node *n, *f;
+	int rc = mint_image_plan_resolve(p, path, &n, err);
+	if (rc == MINT_ENOTFOUND) {
+		mint_err_clear(err);
+		if (mint_image_plan_lookup(p, path))
+			return mint_err_set(err, MINT_ENOTFOUND, "%s: a symlink to nothing", path);
+		return mint_image_plan_put_file(p, path, data, len, mode, 0, 0, mtime, err);
+	}
+	if (rc)
+		return rc;
+	f = rootfs_file_node(p, n);
+	if (!f)
+		return mint_err_set(err, MINT_EINVAL, "%s: is a %s, not a file", path,
+				    n->type == MINT_TAR_DIR ? "directory" : "special file");
+	rc = mint_image_plan_set_content(p, path, data, len, keep_mtime ? f->mtime : mtime, err);
+	if (!rc && force_mode)
+		rc = mint_image_plan_chmod(p, f->path, mode, err);
+	return rc;
+}
+
 static int mkdir_step(struct mint_image_plan *p, const char *prefix, uint32_t mode,
 		      int64_t mtime, struct mint_err *err)
 {
