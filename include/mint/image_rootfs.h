@@ -12,7 +12,8 @@
  *   rootfs_paths.c     the configuration's `paths`
  *   rootfs_certs.c     extra CA certificates, bundles and their .sha256
  *   rootfs_busybox.c   busybox applet links
- *   rootfs_ldso.c      etc/ld.so.conf and etc/ld.so.cache
+ *   rootfs_ldso_conf.c etc/ld.so.conf and its includes
+ *   rootfs_ldso.c      etc/ld.so.cache, written and read back
  *   rootfs_owners.c    uname/gname from the image's passwd and group
  *
  * Every function returns 0 or a negative MINT_E* code and fills err. Where
