@@ -31,6 +31,7 @@ struct conf_run {
 	const struct mint_image_plan *p;
 	const struct mint_plan_content_reader *reader;
 	unsigned files;
+	bool over_budget;  /* MAX_FILES reached: the whole parse fails */
 };
 
 struct strs {
@@ -331,8 +332,9 @@ static int include(struct conf_run *r, struct mint_span arg, unsigned depth, str
 		struct strs inc = { NULL, 0 };
 		struct mint_err inner = { 0 };
 		rc = parse_conf(r, matches.v[i], depth + 1, &inc, &inner);
-		if (rc == MINT_ENOMEM || rc == MINT_ELIMIT) {
-			*err = inner;
+		if (rc == MINT_ENOMEM || r->over_budget) {
+			if (err)
+				*err = inner;
 		} else if (!rc) {
 			for (size_t j = 0; !rc && j < inc.n; j++)
 				rc = strs_add(out, mint_span_str(inc.v[j]));
@@ -384,9 +386,11 @@ static int parse_conf(struct conf_run *r, const char *path, unsigned depth, stru
 	if (depth > MAX_DEPTH)
 		return mint_err_set(err, MINT_EINVAL, "%s: includes nested deeper than %u", path,
 				    MAX_DEPTH);
-	if (++r->files > MAX_FILES)
+	if (++r->files > MAX_FILES) {
+		r->over_budget = true;
 		return mint_err_set(err, MINT_ELIMIT, "ld.so.conf: more than %u files included",
 				    MAX_FILES);
+	}
 	int rc = mint_image_plan_read_file(r->p, path, r->reader, CONF_MAX, &text, err);
 	if (!rc)
 		rc = parse_lines(r, path, mint_buf_span(&text), depth, out, err);
@@ -398,7 +402,7 @@ int mint_image_ldso_conf_dirs(const struct mint_image_plan *p,
 			      const struct mint_plan_content_reader *reader,
 			      struct mint_image_ldso_dirs *out, struct mint_err *err)
 {
-	struct conf_run r = { p, reader, 0 };
+	struct conf_run r = { p, reader, 0, false };
 	struct strs dirs = { NULL, 0 };
 	out->v = NULL;
 	out->n = 0;

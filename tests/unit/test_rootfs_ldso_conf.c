@@ -124,6 +124,40 @@ static void test_ldso_conf_glob_classes_escapes_and_negation(void **state)
 	mint_image_plan_free(p);
 }
 
+static void test_ldso_conf_fan_out_hits_the_file_bound_and_long_lines_skip_a_file(void **state)
+{
+	(void)state;
+	static const struct test_entry fan[] = {
+		{ .path = "etc/ld.so.conf", .content = "include f/*\n" },
+		{ .path = "f/a", .content = "/a\ninclude f/*\n" },
+		{ .path = "f/b", .content = "/b\ninclude f/*\n" },
+	};
+	struct mint_image_plan *p = plan_of(fan, 3);
+	struct mint_image_ldso_dirs d;
+	struct mint_err err = { 0 };
+	assert_int_equal(mint_image_ldso_conf_dirs(p, &test_plan_reader, &d, &err), MINT_ELIMIT);
+	assert_non_null(strstr(err.msg, "more than 1024 files"));
+	mint_image_plan_free(p);
+
+	static char longline[70000];
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[0] = '/';
+	const struct test_entry lng[] = {
+		{ .path = "etc/ld.so.conf", .content = "include etc/x/*\n" },
+		{ .path = "etc/x/1", .content = longline },
+		{ .path = "etc/x/2", .content = "/two\n" },
+	};
+	static const char *const want[] = { "/two" };
+	p = plan_of(lng, 3);
+	expect_dirs(p, want, 1);
+	mint_image_plan_free(p);
+	const struct test_entry top[] = { { .path = "etc/ld.so.conf", .content = longline } };
+	p = plan_of(top, 1);
+	assert_int_equal(mint_image_ldso_conf_dirs(p, &test_plan_reader, &d, &err), MINT_ELIMIT);
+	assert_int_equal(err.line, 1);
+	mint_image_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_ldso_conf_self_include_stops_at_the_depth_bound),
 		cmocka_unit_test(test_ldso_conf_missing_or_directory_is_an_error),
 		cmocka_unit_test(test_ldso_conf_glob_classes_escapes_and_negation),
+		cmocka_unit_test(test_ldso_conf_fan_out_hits_the_file_bound_and_long_lines_skip_a_file),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
