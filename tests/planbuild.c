@@ -32,8 +32,10 @@ void plan_add_test_package(struct mint_image_plan *p, size_t idx, const char *na
 		struct mint_apk_entry *e = &pkg.entries[i];
 		e->path = (char *)t->path;
 		e->type = t->type ? t->type : MINT_TAR_REG;
-		e->mode = t->mode ? t->mode
-			  : e->type == MINT_TAR_DIR ? 0755 : e->type == MINT_TAR_SYMLINK ? 0777 : 0644;
+		e->mode = t->mode;
+		if (!e->mode)
+			e->mode = e->type == MINT_TAR_DIR ? 0755
+				  : e->type == MINT_TAR_SYMLINK ? 0777 : 0644;
 		e->mtime = t->mtime;
 		e->link_target = (char *)t->link;
 		if (e->type == MINT_TAR_REG && t->content) {

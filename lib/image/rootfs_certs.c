@@ -494,8 +494,8 @@ static int append_to_bundles(struct mint_image_plan *p,
 				rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
 		}
 		if (!rc)
-			rc = mint_image_plan_set_content(p, bundle_paths[i], bundle.data, bundle.len,
-							 epoch, err);
+			rc = mint_image_plan_set_content(p, bundle_paths[i], bundle.data,
+							 bundle.len, epoch, err);
 		if (rc)
 			mint_err_prefix(err, "failed to append to CA bundle %s", bundle_paths[i]);
 	}

@@ -35,8 +35,8 @@ int mint_image_rootfs_devices(struct mint_image_plan *p, struct mint_err *err)
 		int rc = rootfs_mkdir_all(p, "dev", 0755, 0, err);
 		if (!rc && mint_image_plan_lookup(p, d->path))
 			rc = mint_err_set(err, MINT_EDUPLICATE,
-					  "creating character device %s: a dangling symlink is there",
-					  d->path);
+					  "creating character device %s: a dangling symlink "
+					  "is there", d->path);
 		if (!rc)
 			rc = mint_image_plan_put_device(p, d->path, MINT_TAR_CHAR, d->major,
 							d->minor, d->mode, 0, 0, 0, err);

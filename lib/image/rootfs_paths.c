@@ -125,9 +125,9 @@ static int empty_file(struct paths_run *r, const char *path, struct mint_err *er
 	}
 	if (n && n->type == MINT_TAR_DIR)
 		return mint_err_set(err, MINT_EINVAL, "%s: is a directory", path);
-	if (n && rootfs_file_node(r->p, n))
-		return mint_image_plan_set_content(r->p, path, NULL, 0, rootfs_file_node(r->p, n)->mtime,
-						   err);
+	const struct mint_plan_node *f = n ? rootfs_file_node(r->p, n) : NULL;
+	if (f)
+		return mint_image_plan_set_content(r->p, path, NULL, 0, f->mtime, err);
 	if (n)
 		return 0; /* a device or fifo: apko's Create leaves it as it is */
 	return mint_image_plan_put_file(r->p, path, NULL, 0, 0666, 0, 0, 0, err);
@@ -143,8 +143,8 @@ static int hardlink(struct paths_run *r, const char *path, struct mint_err *err)
 		if (rc)
 			return rc;
 	} else if (mint_image_plan_lookup(r->p, path)) {
-		return mint_err_set(err, MINT_EDUPLICATE, "%s: already exists (a symlink to nothing)",
-				    path);
+		return mint_err_set(err, MINT_EDUPLICATE,
+				    "%s: already exists (a symlink to nothing)", path);
 	}
 	return mint_image_plan_put_hardlink(r->p, path, r->m->source, err);
 }

@@ -61,7 +61,8 @@ static int mkdir_step(struct mint_image_plan *p, const char *prefix, uint32_t mo
 	if (n->type == MINT_TAR_SYMLINK) {
 		int rc = mint_image_plan_resolve(p, prefix, &n, err);
 		if (rc == MINT_ENOTFOUND)
-			return mint_err_set(err, MINT_ENOTFOUND, "%s: a symlink to nothing", prefix);
+			return mint_err_set(err, MINT_ENOTFOUND, "%s: a symlink to nothing",
+					    prefix);
 		if (rc)
 			return rc;
 	}

@@ -91,7 +91,8 @@ static int clear_lib_apk(struct mint_image_plan *p, const struct mint_plan_node 
 					    c->name);
 		if (c->n_children)
 			return mint_err_set(err, MINT_EINVAL,
-					    "/lib/apk/%s is not empty, refusing to replace", c->name);
+					    "/lib/apk/%s is not empty, refusing to replace",
+					    c->name);
 	}
 	while (!rc && d->n_children) {
 		mint_buf_reset(&path);
@@ -113,9 +114,10 @@ static int resolve_apk_db(struct mint_image_plan *p, struct mint_err *err)
 	int rc = mint_image_plan_resolve(p, "lib", &d, err);
 	if (rc == MINT_ENOTFOUND) {
 		mint_err_clear(err);
+		if (provides_merged_lib(p) && lib)
+			return 0;
 		if (provides_merged_lib(p))
-			return lib ? 0 : mint_image_plan_put_symlink(p, "lib", "usr/lib", 0777, 0, 0,
-								     0, err);
+			return mint_image_plan_put_symlink(p, "lib", "usr/lib", 0777, 0, 0, 0, err);
 		if (lib)
 			return mint_err_set(err, MINT_EINVAL,
 					    "creating lib: a symlink to nothing is there");
@@ -126,7 +128,8 @@ static int resolve_apk_db(struct mint_image_plan *p, struct mint_err *err)
 	if (rc)
 		return rc;
 	if (d->type != MINT_TAR_DIR)
-		return mint_err_set(err, MINT_EINVAL, "creating lib/apk symlink: lib is not a directory");
+		return mint_err_set(err, MINT_EINVAL,
+				    "creating lib/apk symlink: lib is not a directory");
 	const struct mint_plan_node *apk;
 	if (!mint_image_plan_resolve(p, "lib/apk", &apk, NULL) && apk->type == MINT_TAR_DIR &&
 	    (rc = clear_lib_apk(p, apk, err)))
@@ -150,7 +153,8 @@ int mint_image_rootfs_skeleton(struct mint_image_plan *p, struct mint_err *err)
 	const struct mint_plan_node *lock;
 	int rc = mint_image_plan_resolve(p, "usr/lib/apk/db/lock", &lock, NULL);
 	if (rc == MINT_ENOTFOUND && !mint_image_plan_lookup(p, "usr/lib/apk/db/lock"))
-		rc = mint_image_plan_put_file(p, "usr/lib/apk/db/lock", NULL, 0, 0600, 0, 0, 0, err);
+		rc = mint_image_plan_put_file(p, "usr/lib/apk/db/lock", NULL, 0, 0600, 0, 0, 0,
+					      err);
 	else
 		rc = 0;
 	return rc ? rc : resolve_apk_db(p, err);

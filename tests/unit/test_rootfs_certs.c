@@ -121,7 +121,8 @@ static void test_rootfs_certs_additional_written_and_appended_with_sidecar(void 
 	assert_int_equal(got.len, strlen(bundle_text) + pem.len + 1);
 	assert_memory_equal(got.data + strlen(bundle_text), pem.data, pem.len);
 	assert_int_equal(got.data[got.len - 1], '\n');
-	const struct mint_plan_node *b = mint_image_plan_lookup(p, "etc/ssl/certs/ca-certificates.crt");
+	const struct mint_plan_node *b =
+		mint_image_plan_lookup(p, "etc/ssl/certs/ca-certificates.crt");
 	assert_int_equal(b->mtime, EPOCH);
 	assert_int_equal(b->mode, 0644);
 	assert_int_equal(b->owner, 0);

@@ -13,7 +13,8 @@
 static char *elf_bytes(uint16_t machine, const char *soname, size_t *len)
 {
 	const char *names[] = { soname };
-	struct test_elf spec = { .machine = machine, .sonames = names, .n_sonames = soname != NULL };
+	struct test_elf spec = { .machine = machine, .sonames = names,
+				 .n_sonames = soname != NULL };
 	struct mint_buf b = MINT_BUF_INIT;
 	build_test_elf(&spec, &b);
 	return mint_buf_detach(&b, len);

@@ -58,7 +58,7 @@ static void test_ldso_conf_include_reads_matches_in_order_and_ends_the_file(void
 	mint_image_plan_free(p);
 }
 
-static void test_ldso_conf_bad_glob_is_skipped_and_relative_globs_start_at_root(void **state)
+static void test_ldso_conf_bad_glob_skipped_relative_glob_from_root(void **state)
 {
 	(void)state;
 	static const struct test_entry e[] = {
@@ -124,7 +124,7 @@ static void test_ldso_conf_glob_classes_escapes_and_negation(void **state)
 	mint_image_plan_free(p);
 }
 
-static void test_ldso_conf_fan_out_hits_the_file_bound_and_long_lines_skip_a_file(void **state)
+static void test_ldso_conf_file_bound_and_long_lines_skip_a_file(void **state)
 {
 	(void)state;
 	static const struct test_entry fan[] = {
@@ -163,11 +163,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ldso_conf_comments_blanks_and_repeats),
 		cmocka_unit_test(test_ldso_conf_include_reads_matches_in_order_and_ends_the_file),
-		cmocka_unit_test(test_ldso_conf_bad_glob_is_skipped_and_relative_globs_start_at_root),
+		cmocka_unit_test(test_ldso_conf_bad_glob_skipped_relative_glob_from_root),
 		cmocka_unit_test(test_ldso_conf_self_include_stops_at_the_depth_bound),
 		cmocka_unit_test(test_ldso_conf_missing_or_directory_is_an_error),
 		cmocka_unit_test(test_ldso_conf_glob_classes_escapes_and_negation),
-		cmocka_unit_test(test_ldso_conf_fan_out_hits_the_file_bound_and_long_lines_skip_a_file),
+		cmocka_unit_test(test_ldso_conf_file_bound_and_long_lines_skip_a_file),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -74,7 +74,8 @@ static void test_rootfs_paths_empty_file_truncates_through_a_symlink(void **stat
 	struct mint_image_plan *p = base_plan();
 	struct mint_err err = { 0 };
 	struct mint_image_path m[] = {
-		{ .path = "etc/conf-link", .type = MINT_IMAGE_PATH_EMPTY_FILE, .permissions = 0600 },
+		{ .path = "etc/conf-link", .type = MINT_IMAGE_PATH_EMPTY_FILE,
+		  .permissions = 0600 },
 		{ .path = "new/dir/file", .type = MINT_IMAGE_PATH_EMPTY_FILE, .permissions = 0640 },
 	};
 	assert_ok(mint_image_rootfs_paths(p, m, 2, &err), &err);

@@ -106,7 +106,7 @@ static void test_rootfs_skeleton_merged_lib_provider_gets_lib_symlink(void **sta
 	mint_image_plan_free(p);
 }
 
-static void test_rootfs_skeleton_replaces_empty_alpine_lib_apk_and_refuses_files(void **state)
+static void test_rootfs_skeleton_replaces_empty_lib_apk_refuses_files(void **state)
 {
 	(void)state;
 	static const struct test_entry empty[] = {
@@ -150,7 +150,7 @@ int main(void)
 		cmocka_unit_test(test_rootfs_skeleton_keeps_package_mtime_but_sets_its_mode),
 		cmocka_unit_test(test_rootfs_skeleton_usr_merged_lib_gets_no_lib_apk),
 		cmocka_unit_test(test_rootfs_skeleton_merged_lib_provider_gets_lib_symlink),
-		cmocka_unit_test(test_rootfs_skeleton_replaces_empty_alpine_lib_apk_and_refuses_files),
+		cmocka_unit_test(test_rootfs_skeleton_replaces_empty_lib_apk_refuses_files),
 		cmocka_unit_test(test_rootfs_skeleton_refuses_a_file_where_a_directory_belongs),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
