@@ -93,6 +93,14 @@ int mint_image_plan_add_package(struct mint_image_plan *p, size_t pkg_index,
 				const struct mint_apk_pkg *meta, struct mint_err *err);
 /* The name of package pkg_index, or NULL. */
 const char *mint_image_plan_package_name(const struct mint_image_plan *p, size_t pkg_index);
+/* One more than the highest package index added (0 for none): the range
+ * to try package indexes in. */
+size_t mint_image_plan_package_count(const struct mint_image_plan *p);
+/* Whether package pkg_index lists name among its provides, compared with
+ * the item as written ("merged-lib" does not match "merged-lib=1"), as
+ * apko compares them. */
+bool mint_image_plan_package_provides(const struct mint_image_plan *p, size_t pkg_index,
+				      const char *name);
 
 /* Generated content (owner MINT_PLAN_GENERATED). The parent must exist;
  * an existing non-directory is replaced, an existing directory is an error
@@ -126,6 +134,23 @@ int mint_image_plan_chown(struct mint_image_plan *p, const char *path, uint64_t 
 const struct mint_plan_node *mint_image_plan_lookup(const struct mint_image_plan *p,
 						    const char *path);
 size_t mint_image_plan_count(const struct mint_image_plan *p); /* nodes, root excluded */
+/* The node at path with every symlink followed, the last one too (a
+ * hardlink node is returned as it is). MINT_ENOTFOUND when absent, a
+ * dangling symlink included; MINT_EUNSAFE or MINT_ELIMIT as for lookup. */
+int mint_image_plan_resolve(const struct mint_image_plan *p, const char *path,
+			    const struct mint_plan_node **out, struct mint_err *err);
+/* Replaces the content of the regular file at path (symlinks followed, the
+ * last one too; through a hardlink its target file changes), keeping its
+ * type, mode, owner, xattrs and package; mtime becomes mtime. The package's
+ * checksum no longer describes the bytes and is dropped. MINT_EINVAL when
+ * path is not a regular file. */
+int mint_image_plan_set_content(struct mint_image_plan *p, const char *path, const void *data,
+				size_t len, int64_t mtime, struct mint_err *err);
+/* Calls fn for every node but the root, in walk order, to fill in its
+ * uname and gname (32 bytes and a NUL at most; fn sees the old names). */
+typedef void (*mint_plan_names_fn)(void *ctx, const struct mint_plan_node *node,
+				   char uname[33], char gname[33]);
+void mint_image_plan_set_names(struct mint_image_plan *p, mint_plan_names_fn fn, void *ctx);
 
 /* Sorted depth-first walk without the root: a directory before its
  * children, children by byte order of name. A non-zero return of visit

@@ -34,6 +34,7 @@ struct plan_pkg {
 	char *name;
 	char *origin;
 	struct mint_strlist replaces;
+	struct mint_strlist provides; /* as written: "merged-lib", "so:libc.so.6=6" */
 };
 
 struct mint_image_plan {
@@ -246,6 +247,7 @@ void mint_image_plan_free(struct mint_image_plan *p)
 		free(p->pkgs[i].name);
 		free(p->pkgs[i].origin);
 		mint_strlist_free(&p->pkgs[i].replaces);
+		mint_strlist_free(&p->pkgs[i].provides);
 	}
 	free(p->pkgs);
 	free(p);
@@ -261,6 +263,23 @@ const char *mint_image_plan_package_name(const struct mint_image_plan *p, size_t
 	if (pkg_index >= p->n_pkgs || !p->pkgs[pkg_index].used)
 		return NULL;
 	return p->pkgs[pkg_index].name ? p->pkgs[pkg_index].name : "?";
+}
+
+size_t mint_image_plan_package_count(const struct mint_image_plan *p)
+{
+	return p->n_pkgs;
+}
+
+bool mint_image_plan_package_provides(const struct mint_image_plan *p, size_t pkg_index,
+				      const char *name)
+{
+	if (pkg_index >= p->n_pkgs || !p->pkgs[pkg_index].used || !name)
+		return false;
+	const struct mint_strlist *l = &p->pkgs[pkg_index].provides;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i], name) == 0)
+			return true;
+	return false;
 }
 
 /* ---- path resolution ---- */
@@ -515,6 +534,11 @@ static int register_pkg(struct mint_image_plan *p, size_t idx, const struct mint
 		const char *s = meta->replaces.items[i];
 		size_t len = strcspn(s, "<>=~");
 		if (mint_strlist_add(&pk->replaces, s, len))
+			return mint_err_set(err, MINT_ENOMEM, "image plan: out of memory");
+	}
+	for (size_t i = 0; i < meta->provides.n; i++) {
+		const char *s = meta->provides.items[i];
+		if (mint_strlist_add(&pk->provides, s, strlen(s)))
 			return mint_err_set(err, MINT_ENOMEM, "image plan: out of memory");
 	}
 	return 0;
@@ -955,6 +979,61 @@ int mint_image_plan_chown(struct mint_image_plan *p, const char *path, uint64_t 
 		n->gid = gid;
 	}
 	return rc;
+}
+
+int mint_image_plan_resolve(const struct mint_image_plan *cp, const char *path,
+			    const struct mint_plan_node **out, struct mint_err *err)
+{
+	struct mint_image_plan *p = (struct mint_image_plan *)cp; /* creates nothing */
+	struct mint_plan_node *n = NULL;
+	int rc = existing(p, path, true, &n, err);
+	*out = rc ? NULL : n;
+	return rc;
+}
+
+int mint_image_plan_set_content(struct mint_image_plan *p, const char *path, const void *data,
+				size_t len, int64_t mtime, struct mint_err *err)
+{
+	struct mint_plan_node *n;
+	unsigned char *copy = NULL;
+	int rc = existing(p, path, true, &n, err);
+	if (rc)
+		return rc;
+	if (n->type == MINT_TAR_HARDLINK)
+		n = (struct mint_plan_node *)mint_image_plan_lookup(p, n->link_target);
+	if (!n || n->type != MINT_TAR_REG)
+		return mint_err_set(err, MINT_EINVAL, "%s: not a regular file", path);
+	if (len && !data)
+		return mint_err_set(err, MINT_EINVAL, "%s: no content", path);
+	if (len && !(copy = malloc(len)))
+		return mint_err_set(err, MINT_ENOMEM, "image plan: out of memory");
+	if (len)
+		memcpy(copy, data, len);
+	free(n->data);
+	n->data = copy;
+	n->size = len;
+	n->data_offset = 0;
+	n->content = len ? MINT_PLAN_CONTENT_OWNED : MINT_PLAN_CONTENT_NONE;
+	n->has_apk_sha1 = false;
+	n->mtime = mtime;
+	return 0;
+}
+
+static void name_tree(struct mint_plan_node *dir, mint_plan_names_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < dir->n_children; i++) {
+		struct mint_plan_node *c = dir->children[i];
+		fn(ctx, c, c->uname, c->gname);
+		c->uname[sizeof(c->uname) - 1] = '\0';
+		c->gname[sizeof(c->gname) - 1] = '\0';
+		if (c->type == MINT_TAR_DIR)
+			name_tree(c, fn, ctx);
+	}
+}
+
+void mint_image_plan_set_names(struct mint_image_plan *p, mint_plan_names_fn fn, void *ctx)
+{
+	name_tree(p->root, fn, ctx);
 }
 
 /* ---- walk ---- */

@@ -383,6 +383,79 @@ static void test_plan_generated_hardlink_and_device(void **state)
 	mint_image_plan_free(p);
 }
 
+static void test_plan_provides_match_the_item_as_written(void **state)
+{
+	(void)state;
+	struct mint_image_plan *p = new_plan();
+	add_ok(p, 0, PKG("wolfi-baselayout", "provides = merged-lib\nprovides = so:x=1\n"),
+	       busybox_files, 4);
+	assert_true(mint_image_plan_package_provides(p, 0, "merged-lib"));
+	assert_true(mint_image_plan_package_provides(p, 0, "so:x=1"));
+	assert_false(mint_image_plan_package_provides(p, 0, "so:x"));
+	assert_false(mint_image_plan_package_provides(p, 1, "merged-lib"));
+	assert_int_equal(mint_image_plan_package_count(p), 1);
+	mint_image_plan_free(p);
+}
+
+static void test_plan_resolve_follows_the_last_symlink(void **state)
+{
+	(void)state;
+	struct mint_image_plan *p = new_plan();
+	struct mint_err err = { 0 };
+	const struct mint_plan_node *n;
+	assert_ok(mint_image_plan_put_dir(p, "usr", 0755, 0, 0, 0, &err), &err);
+	assert_ok(mint_image_plan_put_file(p, "usr/f", "x", 1, 0644, 0, 0, 0, &err), &err);
+	assert_ok(mint_image_plan_put_symlink(p, "l", "usr/f", 0777, 0, 0, 0, &err), &err);
+	assert_ok(mint_image_plan_put_symlink(p, "dangling", "nope", 0777, 0, 0, 0, &err), &err);
+	assert_ok(mint_image_plan_resolve(p, "/l", &n, &err), &err);
+	assert_string_equal(n->path, "usr/f");
+	assert_int_equal(mint_image_plan_resolve(p, "dangling", &n, &err), MINT_ENOTFOUND);
+	assert_null(n);
+	mint_image_plan_free(p);
+}
+
+static void test_plan_set_content_keeps_metadata_and_writes_through_links(void **state)
+{
+	(void)state;
+	struct mint_image_plan *p = new_plan();
+	struct mint_err err = { 0 };
+	assert_ok(mint_image_plan_put_file(p, "f", "old", 3, 0600, 5, 6, 7, &err), &err);
+	assert_ok(mint_image_plan_put_hardlink(p, "h", "f", &err), &err);
+	assert_ok(mint_image_plan_put_symlink(p, "s", "h", 0777, 0, 0, 0, &err), &err);
+	assert_ok(mint_image_plan_set_content(p, "s", "newer", 5, 99, &err), &err);
+	const struct mint_plan_node *f = mint_image_plan_lookup(p, "f");
+	assert_int_equal(f->size, 5);
+	assert_memory_equal(f->data, "newer", 5);
+	assert_int_equal(f->mode, 0600);
+	assert_int_equal(f->uid, 5);
+	assert_int_equal(f->mtime, 99);
+	assert_int_equal(mint_image_plan_set_content(p, "", "x", 1, 0, &err), MINT_EINVAL);
+	assert_ok(mint_image_plan_set_content(p, "f", NULL, 0, 1, &err), &err);
+	assert_int_equal(f->content, MINT_PLAN_CONTENT_NONE);
+	mint_image_plan_free(p);
+}
+
+static void name_by_uid(void *ctx, const struct mint_plan_node *n, char uname[33],
+			char gname[33])
+{
+	(void)ctx;
+	snprintf(uname, 33, "u%llu", (unsigned long long)n->uid);
+	snprintf(gname, 33, "g%llu", (unsigned long long)n->gid);
+}
+
+static void test_plan_set_names_reaches_every_node(void **state)
+{
+	(void)state;
+	struct mint_image_plan *p = new_plan();
+	struct mint_err err = { 0 };
+	assert_ok(mint_image_plan_put_dir(p, "d", 0755, 1, 2, 0, &err), &err);
+	assert_ok(mint_image_plan_put_file(p, "d/f", "x", 1, 0644, 3, 4, 0, &err), &err);
+	mint_image_plan_set_names(p, name_by_uid, NULL);
+	assert_string_equal(mint_image_plan_lookup(p, "d")->uname, "u1");
+	assert_string_equal(mint_image_plan_lookup(p, "d/f")->gname, "g4");
+	mint_image_plan_free(p);
+}
+
 static void test_plan_node_limit(void **state)
 {
 	(void)state;
@@ -424,6 +497,10 @@ int main(void)
 		cmocka_unit_test(test_plan_mutations_need_their_parent),
 		cmocka_unit_test(test_plan_chmod_chown_remove),
 		cmocka_unit_test(test_plan_generated_hardlink_and_device),
+		cmocka_unit_test(test_plan_provides_match_the_item_as_written),
+		cmocka_unit_test(test_plan_resolve_follows_the_last_symlink),
+		cmocka_unit_test(test_plan_set_content_keeps_metadata_and_writes_through_links),
+		cmocka_unit_test(test_plan_set_names_reaches_every_node),
 		cmocka_unit_test(test_plan_node_limit),
 		cmocka_unit_test(test_plan_package_index_used_twice),
 	};
