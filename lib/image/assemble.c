@@ -60,10 +60,12 @@ static int apk_database(struct mint_image_plan *p, const struct mint_image_arch_
 	int rc = mint_image_installed_db(pkgs, ap->n, &b, err);
 	if (!rc)
 		rc = put_generated(p, "usr/lib/apk/db/installed", &b, 0644, err);
+	mint_buf_reset(&b);
 	if (!rc)
 		rc = mint_image_scripts_tar(pkgs, ap->n, &b, err);
 	if (!rc)
 		rc = put_generated(p, "usr/lib/apk/db/scripts.tar", &b, 0644, err);
+	mint_buf_reset(&b);
 	if (!rc)
 		rc = mint_image_triggers(pkgs, ap->n, &b, err);
 	if (!rc)
@@ -164,15 +166,18 @@ static int apk_etc(struct mint_image_plan *p, const struct mint_image_config *cf
 				  locked->contents.packages.n, &b, err);
 	if (!rc)
 		rc = put_generated(p, "etc/apk/world", &b, 0644, err);
+	mint_buf_reset(&b);
 	if (!rc)
 		rc = mint_image_repositories(repos, n_repos, &b, err);
 	if (!rc)
 		rc = put_generated(p, "etc/apk/repositories", &b, 0644, err);
+	mint_buf_reset(&b);
 	if (!rc)
 		rc = mint_image_arch(mint_arch_to_apk(arch), &b, err);
 	if (!rc)
 		rc = put_generated(p, "etc/apk/arch", &b, 0644, err);
 	for (size_t i = 0; !rc && i < all->n_keys; i++) {
+		mint_buf_reset(&b);
 		rc = mint_image_key_path(all->keys[i].name, &b, err);
 		if (!rc)
 			rc = put_generated(p, mint_buf_cstr(&b), &all->keys[i].pem, 0644, err);
@@ -189,6 +194,7 @@ static int runtime_keys(struct mint_image_plan *p, const struct mint_image_confi
 	int rc = 0;
 	for (size_t i = 0; !rc && i < cfg->contents.n_runtime_keyring; i++) {
 		const struct mint_image_named_pem *k = &cfg->contents.runtime_keyring[i];
+		mint_buf_reset(&path);
 		rc = mint_image_key_path(k->name, &path, err);
 		if (!rc)
 			rc = mint_image_plan_put_file(p, mint_buf_cstr(&path), k->content,

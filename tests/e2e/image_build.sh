@@ -86,6 +86,7 @@ if command -v umoci >/dev/null && command -v skopeo >/dev/null; then
 	skopeo copy --override-arch amd64 "oci:$WORK/layout:v1" "oci:$WORK/amd64:v1" >/dev/null 2>&1
 	expect_exit 0 "umoci unpack --rootless" umoci unpack --rootless --image "$WORK/amd64:v1" "$WORK/bundle"
 	expect_exit 0 "umoci's rootfs equals build-minirootfs' tar" "$PY" "$TREE_COMPARE" "$WORK/bundle/rootfs" "$WORK/rootfs.tar"
+	grep -q " 0 differences" "$WORK/out" || head -20 "$WORK/out" >&2
 fi
 
 # ---- bad input ----
