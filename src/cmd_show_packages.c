@@ -23,7 +23,10 @@ static const char usage[] =
 	"each one's list follows a line \"# ARCH\".\n"
 	"\n"
 	"options:\n"
-	"      --format F           name-version (default) or name=version\n"
+	"      --format F           a preset or a template over {{ .Name }}, {{ .Version }} and\n"
+	"                           {{ .Source }}; presets as apko's: name-version (default,\n"
+	"                           \"NAME VERSION\"), name=version, name-(version), packagelock\n"
+	"                           (\"- NAME=VERSION\"), each also with -source appended\n"
 	"      --arch A             only these architectures (repeatable, comma-separated)\n"
 	"      --cache-dir DIR      package and index cache (default ~/.cache/mint)\n"
 	"      --offline            use only the cache\n" APK_CLI_OPTIONS_HELP;
@@ -38,15 +41,95 @@ struct show_opts {
 	bool offline;
 };
 
+/* apko's presets, as Go templates. */
+static const struct {
+	const char *name, *template;
+} presets[] = {
+	{ "name-version", "{{ .Name }} {{ .Version }}" },
+	{ "name-version-source", "{{ .Name }} {{ .Version }} {{ .Source }}" },
+	{ "name=version", "{{ .Name }}={{ .Version }}" },
+	{ "name=version-source", "{{ .Name }}={{ .Version }} {{ .Source }}" },
+	{ "name-(version)", "{{ .Name }} ({{ .Version }})" },
+	{ "name-(version)-source", "{{ .Name }} ({{ .Version }}) {{ .Source }}" },
+	{ "packagelock", "- {{ .Name }}={{ .Version }}" },
+	{ "packagelock-source", "- {{ .Name }}={{ .Version }} # {{ .Source }}" },
+};
+
+static const char *format_template(const char *format)
+{
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (!strcmp(format, presets[i].name))
+			return presets[i].template;
+	return format;
+}
+
+/* The field a "{{ .X }}" action at s names (0 Name, 1 Version, 2 Source),
+ * its length in *len; -1 when s is no such action. */
+static int template_field(const char *s, size_t *len)
+{
+	static const char *const fields[] = { "Name", "Version", "Source" };
+	if (strncmp(s, "{{", 2))
+		return -1;
+	const char *p = s + 2;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '.')
+		return -1;
+	for (int f = 0; f < 3; f++) {
+		size_t n = strlen(fields[f]);
+		if (strncmp(p, fields[f], n))
+			continue;
+		const char *q = p + n;
+		while (*q == ' ')
+			q++;
+		if (strncmp(q, "}}", 2))
+			return -1;
+		*len = (size_t)(q + 2 - s);
+		return f;
+	}
+	return -1;
+}
+
+/* Only plain text and the three field actions: mint does not run Go
+ * templates, and says so rather than print something else. */
+static bool template_valid(const char *t)
+{
+	for (const char *p = t; *p; p++) {
+		size_t len;
+		if (p[0] == '{' && p[1] == '{') {
+			if (template_field(p, &len) < 0)
+				return false;
+			p += len - 1;
+		}
+	}
+	return true;
+}
+
+static void print_template(const char *t, const char *const values[3])
+{
+	for (const char *p = t; *p;) {
+		size_t len;
+		int f = p[0] == '{' ? template_field(p, &len) : -1;
+		if (f >= 0) {
+			fputs(values[f], stdout);
+			p += len;
+		} else {
+			putchar(*p++);
+		}
+	}
+	putchar('\n');
+}
+
 static int handle(void *ctx, int opt, const char *arg)
 {
 	struct show_opts *o = ctx;
 	switch (opt) {
 	case OPT_FORMAT:
-		if (strcmp(arg, "name-version") && strcmp(arg, "name=version"))
+		o->format = format_template(arg);
+		if (!template_valid(o->format))
 			return cli_usage_error("mint show-packages",
-					       "--format is name-version or name=version, not '%s'", arg);
-		o->format = arg;
+					       "--format: '%s' is neither a preset nor a template using "
+					       "only {{ .Name }}, {{ .Version }} and {{ .Source }}", arg);
 		return 0;
 	case OPT_ARCH:
 		for (char *save = NULL, *a = strtok_r((char *)arg, ",", &save); a;
@@ -109,13 +192,14 @@ static int gather(const struct mint_image_config *cfg, struct apk_cli *c, struct
 
 static void print_packages(const struct mint_apk_resolution *res, const char *format)
 {
-	char sep = format && !strcmp(format, "name=version") ? '=' : '-';
+	const char *t = format ? format : presets[0].template;
 	for (size_t a = 0; a < res->n_archs; a++) {
 		if (res->n_archs > 1)
 			printf("# %s\n", res->archs[a].arch);
 		for (size_t i = 0; i < res->archs[a].n; i++) {
-			const struct mint_apk_pkg *p = &res->archs[a].pkgs[i].pkg->pkg;
-			printf("%s%c%s\n", p->name, sep, p->version);
+			const struct mint_apk_repo_pkg *rp = res->archs[a].pkgs[i].pkg;
+			const char *values[3] = { rp->pkg.name, rp->pkg.version, rp->url };
+			print_template(t, values);
 		}
 	}
 }

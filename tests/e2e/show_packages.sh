@@ -6,8 +6,8 @@ need_fixtures
 CLI=$FIX/apko/internal/cli
 expect_exit 0 "apko's testdata config resolves for both arches" \
 	sh -c "cd '$CLI' && exec '$MINT' show-packages --cache-dir '$WORK/cache' testdata/apko.yaml"
-expect_stdout $'# x86_64\npretend-baselayout-1.0.0-r0\nreplayout-1.0.0-r0\n# aarch64\npretend-baselayout-1.0.0-r0\nreplayout-1.0.0-r0' \
-	"name-version per arch, in install order"
+expect_stdout $'# x86_64\npretend-baselayout 1.0.0-r0\nreplayout 1.0.0-r0\n# aarch64\npretend-baselayout 1.0.0-r0\nreplayout 1.0.0-r0' \
+	"apko's default \"NAME VERSION\" per arch, in install order"
 expect_exit 0 "--format name=version --arch aarch64" \
 	sh -c "cd '$CLI' && exec '$MINT' show-packages --cache-dir '$WORK/cache' --format name=version --arch aarch64 testdata/apko.yaml"
 expect_stdout $'pretend-baselayout=1.0.0-r0\nreplayout=1.0.0-r0' "one arch, name=version"
@@ -25,5 +25,12 @@ head -1 "$WORK/err" | grep -q "^mint: x86_64: unable to select packages: no-such
 grep -q "required by: world\[no-such-package\]" "$WORK/err" && pass "apk's explanation follows" || fail "explanation: $(cat "$WORK/err")"
 expect_exit 1 "a missing config" "$MINT" show-packages "$WORK/nope.yaml"
 expect_stderr_line "nope.yaml: cannot open" "names the missing file"
-expect_exit 2 "a bad --format" "$MINT" show-packages --format json "$WORK/missing.yaml"
+expect_exit 0 "--format packagelock" \
+	sh -c "cd '$CLI' && exec '$MINT' show-packages --cache-dir '$WORK/cache' --format packagelock --arch x86_64 testdata/apko.yaml"
+expect_stdout $'- pretend-baselayout=1.0.0-r0\n- replayout=1.0.0-r0' "packagelock lines paste into a YAML list"
+expect_exit 0 "a template with .Source" \
+	sh -c "cd '$CLI' && exec '$MINT' show-packages --cache-dir '$WORK/cache' --format '{{.Name}}@{{ .Source }}' --arch x86_64 testdata/apko.yaml"
+grep -q '^replayout@file:///.*/x86_64/replayout-1.0.0-r0.apk$' "$WORK/out" && pass "the template gives the URL" \
+	|| fail "template output: $(cat "$WORK/out")"
+expect_exit 2 "a Go template mint cannot run" "$MINT" show-packages --format '{{range .}}x{{end}}' "$WORK/missing.yaml"
 finish
