@@ -33,7 +33,8 @@ static const char usage[] =
 	"                            newest package build time); SOURCE_DATE_EPOCH wins\n"
 	"      --lockfile FILE       install exactly the packages of this lock (mint lock)\n"
 	"      --sbom-path DIR       where SBOMs go (SBOM writing comes with its own issue)\n"
-	"      --vcs, --no-vcs       accepted for apko compatibility; the config's vcs-url is used\n"
+	"      --vcs, --no-vcs       a config without vcs-url gets the git origin and HEAD\n"
+	"                            commit of its checkout as source/revision (default on)\n"
 	"  -j, --threads N           compression threads per layer (default: all CPUs)\n";
 
 struct build_args {
@@ -215,6 +216,8 @@ int cmd_build(int argc, char **argv)
 		rc = image_cli_load_config(&a.c, argv[optind], false);
 	if (!rc)
 		rc = image_cli_build_date(&a.c);
+	if (!rc)
+		rc = image_cli_vcs(&a.c);
 	if (!rc)
 		rc = build(&a, argv[optind + 1], argv[optind + 2]);
 	image_cli_free(&a.c);

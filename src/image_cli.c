@@ -144,6 +144,21 @@ int image_cli_build_date(struct image_cli *c)
 	return 0;
 }
 
+int image_cli_vcs(struct image_cli *c)
+{
+	if (!c->vcs || (c->cfg.vcs_url && c->cfg.vcs_url[0]))
+		return 0;
+	struct mint_buf url = MINT_BUF_INIT;
+	struct mint_err err = { 0 };
+	int rc = mint_image_vcs_probe(c->config_path, &url, &err);
+	if (!rc && url.len) {
+		free(c->cfg.vcs_url);
+		c->cfg.vcs_url = mint_buf_detach(&url, NULL);
+	}
+	mint_buf_free(&url);
+	return rc ? cli_fail(&err) : 0;
+}
+
 static int open_cache(struct image_cli *c, struct mint_err *err)
 {
 	struct mint_buf dir = MINT_BUF_INIT;

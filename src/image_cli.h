@@ -89,6 +89,9 @@ int image_cli_option(struct image_cli *c, int opt, const char *arg);
 int image_cli_load_config(struct image_cli *c, const char *path, bool default_host);
 /* The build date from SOURCE_DATE_EPOCH or --build-date into c->rootfs. */
 int image_cli_build_date(struct image_cli *c);
+/* --vcs (default): a config without vcs-url gets the origin and HEAD
+ * commit of the git checkout it lives in, as apko does. */
+int image_cli_vcs(struct image_cli *c);
 /* Opens the cache and gets the packages: from --lockfile when given, else
  * resolved. 0 or an exit code (the error and any explanation printed). */
 int image_cli_packages(struct image_cli *c, struct mint_image_packages *out);

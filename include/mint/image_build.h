@@ -144,6 +144,13 @@ int mint_image_locked_config(const struct mint_image_config *cfg,
  * comment. out is NULL-terminated; free each word and v. */
 int mint_shell_split(const char *s, struct mint_image_strs *out, struct mint_err *err);
 
+/* ---- vcs (vcs.c) ---- */
+
+/* apko's --vcs: "<origin URL>@<HEAD commit>" of the git checkout holding
+ * config_path (searched up to the current directory), or empty when there
+ * is none (or its origin is a local path). Reads git's files, runs nothing. */
+int mint_image_vcs_probe(const char *config_path, struct mint_buf *out, struct mint_err *err);
+
 /* ---- the image (build.c) ---- */
 
 struct mint_image_build_opts {

@@ -89,6 +89,23 @@ if command -v umoci >/dev/null && command -v skopeo >/dev/null; then
 	grep -q " 0 differences" "$WORK/out" || head -20 "$WORK/out" >&2
 fi
 
+# ---- --vcs: the git checkout the config lives in ----
+if command -v git >/dev/null; then
+	G=$WORK/checkout
+	mkdir -p "$G/images"
+	sed "s|\./testdata|$CLI/testdata|" "$CLI/testdata/apko.yaml" > "$G/images/app.yaml"
+	git -C "$G" init -q && git -C "$G" remote add origin https://bot:secret@example.org/team/app.git
+	git -C "$G" -c user.name=t -c user.email=t@e add -A && git -C "$G" -c user.name=t -c user.email=t@e commit -qm one
+	HEAD=$(git -C "$G" rev-parse HEAD)
+	mkdir -p "$WORK/vcs" "$WORK/novcs"
+	expect_exit 0 "build inside a git checkout" sh -c "cd '$G' && exec '$MINT' build --cache-dir '$WORK/cache' --arch x86_64 images/app.yaml t:1 '$WORK/vcs'"
+	grep -rqh "\"org.opencontainers.image.revision\":\"$HEAD\"" "$WORK/vcs/blobs" && pass "revision annotation = HEAD" || fail "no revision annotation"
+	grep -rqh '"org.opencontainers.image.source":"https://example.org/team/app.git"' "$WORK/vcs/blobs" \
+		&& pass "source annotation = origin, credentials removed" || fail "no clean source annotation"
+	expect_exit 0 "--no-vcs" sh -c "cd '$G' && exec '$MINT' build --no-vcs --cache-dir '$WORK/cache' --arch x86_64 images/app.yaml t:1 '$WORK/novcs'"
+	grep -rq 'image.revision' "$WORK/novcs/blobs" && fail "--no-vcs still annotates" || pass "--no-vcs leaves the annotations out"
+fi
+
 # ---- bad input ----
 cat > "$WORK/baduser.yaml" <<YAML
 contents:
