@@ -72,6 +72,20 @@ static int apply_overrides(struct image_cli *c, struct mint_err *err)
 	return rc;
 }
 
+/* Config features mint parses but does not build yet: an error, never a
+ * silently different image. */
+static int refuse_unbuilt(const struct mint_image_config *cfg, struct mint_err *err)
+{
+	if (cfg->contents.has_baseimage)
+		return mint_err_set(err, MINT_EUNSUPPORTED,
+				    "contents.baseimage: building on a base image is not supported yet");
+	if (cfg->format && strcmp(cfg->format, "tar"))
+		return mint_err_set(err, MINT_EUNSUPPORTED,
+				    "format: %s images are not supported yet (only tar layers)",
+				    cfg->format);
+	return 0;
+}
+
 int image_cli_load_config(struct image_cli *c, const char *path, bool default_host)
 {
 	struct mint_image_config_opts opts = { .include_paths = c->include_paths,
@@ -91,6 +105,10 @@ int image_cli_load_config(struct image_cli *c, const char *path, bool default_ho
 		rc = mint_image_config_apply_defaults(&c->cfg, &err);
 	if (!rc)
 		rc = mint_image_config_validate(&c->cfg, &err);
+	if (!rc)
+		rc = refuse_unbuilt(&c->cfg, &err);
+	if (!rc && c->cfg.has_layering)
+		fprintf(stderr, "%s: note: layering is accepted and builds one layer\n", c->cmd);
 	return rc ? cli_fail(&err) : 0;
 }
 
