@@ -73,6 +73,10 @@ expect_stdout "$DIGEST" "the tar holds the same image"
 if command -v skopeo >/dev/null; then
 	expect_exit 0 "skopeo inspect docker-archive:TAR (amd64)" \
 		skopeo inspect "docker-archive:$WORK/image.tar:example.org/test:v1-amd64"
+	expect_exit 0 "skopeo copy docker-archive:TAR (arm64) to a layout" \
+		skopeo copy "docker-archive:$WORK/image.tar:example.org/test:v1-arm64" "oci:$WORK/from-tar:arm64"
+	expect_exit 0 "skopeo copy --all oci-archive:TAR:v1 (the same tar read as an OCI archive)" \
+		skopeo copy --all "oci-archive:$WORK/image.tar:v1" "oci:$WORK/from-oci-archive:v1"
 fi
 
 # ---- build-minirootfs against umoci's unpack of the image ----
