@@ -16,6 +16,8 @@ packages=(
 	skopeo umoci golang-github-opencontainers-image-spec-dev python3-jsonschema
 	# benchmark baselines
 	pigz
+	# running what was built: a static busybox to package, bubblewrap to run it
+	busybox-static bubblewrap git
 )
 
 missing=()
