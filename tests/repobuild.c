@@ -34,8 +34,8 @@ static void write_bytes(const char *path, const void *data, size_t len)
 }
 
 /* A path formatted like printf, malloc'd. */
-static char *join(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *join(const char *fmt, ...)
+static char *path_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *path_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *out = NULL;
@@ -89,8 +89,8 @@ static void add_tar_file(struct mint_tar_writer *w, const char *name, const void
 
 /* The signature member: a tar holding .SIGN.RSA256.<key_name> over
  * signed (no end-of-archive blocks, as abuild-sign writes it), gzipped. */
-static void signature_member(EVP_PKEY *key, const char *key_name, const struct mint_buf *signed_bytes,
-			     struct mint_buf *out)
+static void signature_member(EVP_PKEY *key, const char *key_name,
+			     const struct mint_buf *signed_bytes, struct mint_buf *out)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	size_t n = 0;
@@ -127,7 +127,7 @@ static void write_index(const char *arch_dir, const struct mint_apk_index *idx, 
 	if (key)
 		signature_member(key, key_name, &content, &file);
 	assert_int_equal(mint_buf_append(&file, content.data, content.len), 0);
-	char *path = join("%s/APKINDEX.tar.gz", arch_dir);
+	char *path = path_printf("%s/APKINDEX.tar.gz", arch_dir);
 	write_bytes(path, file.data, file.len);
 	free(path);
 	mint_buf_free(&text);
@@ -144,7 +144,7 @@ static char *write_apk(const char *dir, const struct test_apk *spec, struct mint
 	struct mint_err err = { 0 };
 	build_test_apk(spec, apk);
 	assert_ok(mint_apk_package_read_mem(mint_buf_span(apk), NULL, NULL, 0, pkg, &err), &err);
-	char *path = join("%s/%s-%s.apk", dir, pkg->info.name, pkg->info.version);
+	char *path = path_printf("%s/%s-%s.apk", dir, pkg->info.name, pkg->info.version);
 	write_bytes(path, apk->data, apk->len);
 	return path;
 }
@@ -153,7 +153,7 @@ void repo_build(const char *dir, const char *arch, const struct test_apk *pkgs, 
 		EVP_PKEY *key, const char *key_name)
 {
 	make_dir(dir);
-	char *arch_dir = join("%s/%s", dir, arch);
+	char *arch_dir = path_printf("%s/%s", dir, arch);
 	make_dir(arch_dir);
 	struct mint_apk_index idx = { .pkgs = calloc(n + 1, sizeof(struct mint_apk_pkg)), .n = n };
 	assert_non_null(idx.pkgs);
@@ -208,9 +208,10 @@ void repo_install_free(struct mint_image_install *ins)
 void repo_packages_add_arch(struct mint_image_packages *p, const char *dir, enum mint_arch arch,
 			    const struct test_apk *specs, size_t n)
 {
-	char *arch_dir = join("%s/%s", dir, mint_arch_to_apk(arch));
+	char *arch_dir = path_printf("%s/%s", dir, mint_arch_to_apk(arch));
 	make_dir(arch_dir);
-	struct mint_image_arch_packages *grown = realloc(p->archs, (p->n_archs + 1) * sizeof(*grown));
+	struct mint_image_arch_packages *grown =
+		realloc(p->archs, (p->n_archs + 1) * sizeof(*grown));
 	assert_non_null(grown);
 	p->archs = grown;
 	struct mint_image_arch_packages *a = &p->archs[p->n_archs++];

@@ -17,6 +17,7 @@
 
 #define PKGINFO(name, ver, date) \
 	"pkgname = " name "\npkgver = " ver "\narch = x86_64\nbuilddate = " date "\n"
+#define PKGINFO_1(name) PKGINFO(name, "1-r0", "1")
 
 static const struct test_file first_files[] = {
 	{ .name = "etc", .type = MINT_TAR_DIR },
@@ -149,7 +150,8 @@ static void test_rootfs_accounts_and_home_owned_by_the_user(void **state)
 	struct fixture f;
 	fixture_open(&f, good_yaml, good, 2);
 	build_ok(&f);
-	assert_file(&f, "etc/passwd", "app:x:1000:1000:Account created by apko:/home/app:/bin/sh\n");
+	assert_file(&f, "etc/passwd",
+		    "app:x:1000:1000:Account created by apko:/home/app:/bin/sh\n");
 	assert_file(&f, "etc/group", "app:x:1000:app\n");
 	const struct mint_plan_node *home = node(&f, "home/app");
 	assert_int_equal(home->type, MINT_TAR_DIR);
@@ -269,11 +271,12 @@ static void test_rootfs_file_through_symlink_escaping_root_is_refused(void **sta
 	(void)state;
 	struct fixture f;
 	const struct test_apk specs[] = {
-		{ .pkginfo = PKGINFO("escaper", "1-r0", "1"), .files = escaper_files, .n_files = 4 },
+		{ .pkginfo = PKGINFO_1("escaper"), .files = escaper_files, .n_files = 4 },
 	};
 	fixture_open(&f, "archs: [x86_64]\n", specs, 1);
 	build_fails(&f, MINT_EUNSAFE,
-		    (const char *[]){ "escaper", "usr/share/up", "symlink escapes the root", NULL });
+		    (const char *[]){ "escaper", "usr/share/up", "symlink escapes the root",
+				      NULL });
 	fixture_close(&f);
 }
 
@@ -282,8 +285,8 @@ static void test_rootfs_two_packages_claiming_one_file_is_refused_naming_both(vo
 	(void)state;
 	struct fixture f;
 	const struct test_apk specs[] = {
-		{ .pkginfo = PKGINFO("claim-a", "1-r0", "1"), .files = claim_a_files, .n_files = 3 },
-		{ .pkginfo = PKGINFO("claim-b", "1-r0", "1"), .files = claim_b_files, .n_files = 3 },
+		{ .pkginfo = PKGINFO_1("claim-a"), .files = claim_a_files, .n_files = 3 },
+		{ .pkginfo = PKGINFO_1("claim-b"), .files = claim_b_files, .n_files = 3 },
 	};
 	fixture_open(&f, "archs: [x86_64]\n", specs, 2);
 	build_fails(&f, MINT_EDUPLICATE,
@@ -296,8 +299,8 @@ static void test_rootfs_replaces_lets_the_later_package_own_the_file(void **stat
 	(void)state;
 	struct fixture f;
 	const struct test_apk specs[] = {
-		{ .pkginfo = PKGINFO("claim-a", "1-r0", "1"), .files = claim_a_files, .n_files = 3 },
-		{ .pkginfo = PKGINFO("claim-b", "1-r0", "1") "replaces = claim-a\n",
+		{ .pkginfo = PKGINFO_1("claim-a"), .files = claim_a_files, .n_files = 3 },
+		{ .pkginfo = PKGINFO_1("claim-b") "replaces = claim-a\n",
 		  .files = claim_b_files, .n_files = 3 },
 	};
 	fixture_open(&f, "archs: [x86_64]\n", specs, 2);

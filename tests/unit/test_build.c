@@ -74,8 +74,8 @@ static void fixture_open(struct fixture *f, const char *yaml)
 	/* packages in cfg->archs order, which is sorted by OCI name */
 	for (size_t a = 0; a < f->cfg.n_archs; a++) {
 		bool amd64 = f->cfg.archs[a] == MINT_ARCH_AMD64;
-		repo_packages_add_arch(&f->pkgs, f->dir, f->cfg.archs[a], amd64 ? app_amd64 : app_arm64,
-				       1);
+		repo_packages_add_arch(&f->pkgs, f->dir, f->cfg.archs[a],
+				       amd64 ? app_amd64 : app_arm64, 1);
 	}
 	snprintf(f->layout, sizeof(f->layout), "%s/layout", f->dir);
 	f->opts = (struct mint_image_build_opts){
@@ -207,11 +207,14 @@ static void test_build_config_follows_apko(void **state)
 	json_t *doc = image_config(&f, &res, 0);
 	json_t *c = json_object_get(doc, "config");
 	/* sorted, with apko's defaults as its golden image config has them */
-	assert_strings(json_object_get(c, "Env"),
-		       (const char *[]){ "ALPHA=first",
-					 "PATH=/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin",
-					 "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "ZED=last",
-					 NULL });
+	const char *env[] = {
+		"ALPHA=first",
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin",
+		"SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+		"ZED=last",
+		NULL,
+	};
+	assert_strings(json_object_get(c, "Env"), env);
 	assert_strings(json_object_get(c, "Entrypoint"),
 		       (const char *[]){ "/usr/bin/app", "--flag", "two words", NULL });
 	assert_strings(json_object_get(c, "Cmd"), (const char *[]){ "serve", "a b", NULL });
@@ -262,7 +265,8 @@ static void test_build_shell_fragment_runs_under_bin_sh_c(void **state)
 	(void)state;
 	struct fixture f;
 	struct mint_image_build_result res;
-	fixture_open(&f, "entrypoint: {shell-fragment: 'echo \"$HOME\" # kept'}\narchs: [x86_64]\n");
+	fixture_open(&f,
+		     "entrypoint: {shell-fragment: 'echo \"$HOME\" # kept'}\narchs: [x86_64]\n");
 	build_ok(&f, &res);
 	json_t *doc = image_config(&f, &res, 0);
 	assert_strings(json_object_get(json_object_get(doc, "config"), "Entrypoint"),

@@ -30,13 +30,15 @@ static const struct test_file app_files[] = {
 	{ .name = "usr/bin/app", .content = "#!/bin/sh\n" },
 };
 
+#define DEPENDS_LIB "depend = lib\n"
+
 static const struct test_apk x86_pkgs[] = {
-	{ .pkginfo = PKGINFO("app", "x86_64", "depend = lib\n"), .files = app_files, .n_files = 3 },
+	{ .pkginfo = PKGINFO("app", "x86_64", DEPENDS_LIB), .files = app_files, .n_files = 3 },
 	{ .pkginfo = PKGINFO("lib", "x86_64", ""), .files = lib_files, .n_files = 3 },
 };
 
 static const struct test_apk arm_pkgs[] = {
-	{ .pkginfo = PKGINFO("app", "aarch64", "depend = lib\n"), .files = app_files, .n_files = 3 },
+	{ .pkginfo = PKGINFO("app", "aarch64", DEPENDS_LIB), .files = app_files, .n_files = 3 },
 	{ .pkginfo = PKGINFO("lib", "aarch64", ""), .files = lib_files, .n_files = 3 },
 };
 
@@ -206,7 +208,7 @@ static void test_packages_from_lock_installs_what_resolve_did(void **state)
 	fixture_close(&f);
 }
 
-static void test_packages_from_lock_without_package_checksum_uses_control_sha1(void **state)
+static void test_packages_from_lock_without_checksum_uses_control_sha1(void **state)
 {
 	(void)state;
 	struct fixture f;
@@ -314,7 +316,7 @@ static void test_packages_from_lock_refuses_repository_file_that_changed(void **
 		{ .name = "usr/bin", .type = MINT_TAR_DIR },
 		{ .name = "usr/bin/app", .content = "#!/bin/sh\necho replaced\n" },
 	};
-	const struct test_apk other = { .pkginfo = PKGINFO("app", "x86_64", "depend = lib\n"),
+	const struct test_apk other = { .pkginfo = PKGINFO("app", "x86_64", DEPENDS_LIB),
 					.files = other_files, .n_files = 3 };
 	struct fixture f;
 	struct mint_lock lock;
@@ -345,7 +347,7 @@ int main(void)
 		cmocka_unit_test(test_packages_resolve_unsatisfiable_world_keeps_explanation),
 		cmocka_unit_test(test_packages_resolve_refuses_keyring_url),
 		cmocka_unit_test(test_packages_from_lock_installs_what_resolve_did),
-		cmocka_unit_test(test_packages_from_lock_without_package_checksum_uses_control_sha1),
+		cmocka_unit_test(test_packages_from_lock_without_checksum_uses_control_sha1),
 		cmocka_unit_test(test_packages_from_lock_refuses_entry_that_cannot_be_identified),
 		cmocka_unit_test(test_packages_from_lock_refuses_config_checksum_mismatch),
 		cmocka_unit_test(test_packages_from_lock_refuses_missing_arch),

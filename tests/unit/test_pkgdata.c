@@ -217,6 +217,7 @@ static void test_pkgdata_open_fails_naming_a_package_file_that_changed(void **st
 {
 	(void)state;
 	struct fixture f;
+	/* any non-NULL value: a failed open must set it to NULL */
 	struct mint_image_pkgdata *d = (struct mint_image_pkgdata *)&f;
 	struct mint_err err = { 0 };
 	fixture_open(&f);

@@ -71,10 +71,11 @@ static void test_shell_split_empty_string_gives_no_words(void **state)
 static void test_shell_split_single_quotes_keep_everything_literally(void **state)
 {
 	(void)state;
-	assert_split("echo 'a  b \\n \"c\" #d'", (const char *[]){ "echo", "a  b \\n \"c\" #d", NULL });
+	assert_split("echo 'a  b \\n \"c\" #d'",
+		     (const char *[]){ "echo", "a  b \\n \"c\" #d", NULL });
 }
 
-static void test_shell_split_double_quotes_group_and_backslash_escapes_any_char(void **state)
+static void test_shell_split_in_double_quotes_backslash_escapes_any_char(void **state)
 {
 	(void)state;
 	/* shlex drops the backslash before any character inside double quotes,
@@ -115,13 +116,13 @@ static void test_shell_split_hash_inside_a_word_stays(void **state)
 	assert_split("a#b 'q'#r c# \\#d", (const char *[]){ "a#b", "q#r", "c#", "#d", NULL });
 }
 
-static void test_shell_split_unterminated_single_quote_is_format_error_at_quote(void **state)
+static void test_shell_split_unterminated_single_quote_fails_at_the_quote(void **state)
 {
 	(void)state;
 	assert_split_fails_at("echo 'abc", 5, "unterminated ' quote");
 }
 
-static void test_shell_split_unterminated_double_quote_is_format_error_at_quote(void **state)
+static void test_shell_split_unterminated_double_quote_fails_at_the_quote(void **state)
 {
 	(void)state;
 	assert_split_fails_at("a b\"c d", 3, "unterminated \" quote");
@@ -148,14 +149,14 @@ int main(void)
 		cmocka_unit_test(test_shell_split_blanks_separate_words),
 		cmocka_unit_test(test_shell_split_empty_string_gives_no_words),
 		cmocka_unit_test(test_shell_split_single_quotes_keep_everything_literally),
-		cmocka_unit_test(test_shell_split_double_quotes_group_and_backslash_escapes_any_char),
+		cmocka_unit_test(test_shell_split_in_double_quotes_backslash_escapes_any_char),
 		cmocka_unit_test(test_shell_split_backslash_outside_quotes_escapes_next_char),
 		cmocka_unit_test(test_shell_split_quotes_join_the_surrounding_word),
 		cmocka_unit_test(test_shell_split_empty_quotes_are_an_empty_word),
 		cmocka_unit_test(test_shell_split_hash_at_word_start_comments_to_end_of_line),
 		cmocka_unit_test(test_shell_split_hash_inside_a_word_stays),
-		cmocka_unit_test(test_shell_split_unterminated_single_quote_is_format_error_at_quote),
-		cmocka_unit_test(test_shell_split_unterminated_double_quote_is_format_error_at_quote),
+		cmocka_unit_test(test_shell_split_unterminated_single_quote_fails_at_the_quote),
+		cmocka_unit_test(test_shell_split_unterminated_double_quote_fails_at_the_quote),
 		cmocka_unit_test(test_shell_split_trailing_backslash_is_format_error_at_backslash),
 		cmocka_unit_test(test_shell_split_error_after_words_leaves_no_words),
 	};
