@@ -17,7 +17,7 @@
 
 #include "mint/oci_layer.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
 #define DEFAULT_CERTS "/etc/ssl/certs/ca-certificates.crt"
 
 struct arch_job {

@@ -8,6 +8,7 @@
  */
 #include "mint/image_build.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,6 +254,7 @@ static int absolute_url(const char *url, struct mint_buf *out, struct mint_err *
 struct lock_records {
 	struct mint_apk_repo_pkg *v;
 	const struct mint_apk_repo_pkg **ptrs;
+	char (*identities)[32];
 	size_t n;
 };
 
@@ -262,6 +264,26 @@ static void free_records(struct lock_records *r)
 		free(r->v[i].url);
 	free(r->v);
 	free(r->ptrs);
+	free(r->identities);
+}
+
+/* The Q1 identity of a lock entry: its checksum, or for a lock written
+ * before apko 0.13, which has none, its control member's SHA-1: the same
+ * digest, "sha1-<base64>" being identity "Q1<base64>". */
+static int entry_identity(const struct mint_lock_package *e, char out[32], struct mint_err *err)
+{
+	const char *sha1 = e->control.checksum;
+	if (e->checksum[0]) {
+		snprintf(out, 32, "%s", e->checksum);
+		return 0;
+	}
+	if (!strncmp(sha1, "sha1-", 5) && strlen(sha1 + 5) == 28) {
+		snprintf(out, 32, "Q1%s", sha1 + 5);
+		return 0;
+	}
+	return mint_err_set(err, MINT_EFORMAT,
+			    "lock: %s-%s (%s): neither a package checksum nor a SHA-1 of its "
+			    "control member to identify it", e->name, e->version, e->architecture);
 }
 
 static int lock_records(const struct mint_lock *lock, struct lock_records *r,
@@ -269,14 +291,17 @@ static int lock_records(const struct mint_lock *lock, struct lock_records *r,
 {
 	r->v = calloc(lock->n_packages + 1, sizeof(*r->v));
 	r->ptrs = calloc(lock->n_packages + 1, sizeof(*r->ptrs));
-	if (!r->v || !r->ptrs)
+	r->identities = calloc(lock->n_packages + 1, sizeof(*r->identities));
+	if (!r->v || !r->ptrs || !r->identities)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	struct mint_buf url = MINT_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < lock->n_packages; i++) {
 		const struct mint_lock_package *e = &lock->packages[i];
 		struct mint_apk_repo_pkg *p = &r->v[i];
-		rc = absolute_url(e->url, &url, err);
+		rc = entry_identity(e, r->identities[i], err);
+		if (!rc)
+			rc = absolute_url(e->url, &url, err);
 		if (rc)
 			break;
 		p->url = strdup(mint_buf_cstr(&url));
@@ -287,7 +312,7 @@ static int lock_records(const struct mint_lock *lock, struct lock_records *r,
 		p->pkg.name = e->name;
 		p->pkg.version = e->version;
 		p->pkg.arch = e->architecture;
-		p->pkg.identity = (char *)e->checksum;
+		p->pkg.identity = r->identities[i];
 		r->ptrs[i] = p;
 		r->n++;
 	}
@@ -310,13 +335,14 @@ static int check_lock_config(const struct mint_image_config *cfg, const struct m
 
 /* Reads one locked package and checks its bytes against the lock entry. */
 static int read_locked(const struct mint_image_source_opts *o, const struct mint_lock_package *e,
-		       const char *url, struct mint_image_install *ins, struct mint_err *err)
+		       const struct mint_apk_repo_pkg *rec, struct mint_image_install *ins,
+		       struct mint_err *err)
 {
-	ins->url = strdup(url);
+	ins->url = strdup(rec->url);
 	ins->lock_url = strdup(e->url);
 	if (!ins->url || !ins->lock_url)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	int rc = read_install(o, e->checksum, ins, err);
+	int rc = read_install(o, rec->pkg.identity, ins, err);
 	if (rc)
 		return rc;
 	struct mint_buf file = MINT_BUF_INIT;
@@ -344,8 +370,7 @@ static int fill_from_lock(const struct mint_image_source_opts *o, const struct m
 	for (size_t i = 0; i < lock->n_packages; i++) {
 		if (strcmp(lock->packages[i].architecture, arch))
 			continue;
-		int rc = read_locked(o, &lock->packages[i], recs->v[i].url, &out->pkgs[out->n++],
-				     err);
+		int rc = read_locked(o, &lock->packages[i], &recs->v[i], &out->pkgs[out->n++], err);
 		if (rc)
 			return mint_err_prefix(err, "lock: %s-%s (%s)", lock->packages[i].name,
 					       lock->packages[i].version, arch), rc;
