@@ -111,7 +111,9 @@ static void remove_tree(const char *dir)
 				continue;
 			char path[4096];
 			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			if (e->d_type == DT_DIR)
+			struct stat st;
+			if (e->d_type == DT_DIR ||
+			    (e->d_type == DT_UNKNOWN && !lstat(path, &st) && S_ISDIR(st.st_mode)))
 				remove_tree(path);
 			else
 				unlink(path);

@@ -139,8 +139,21 @@ static bool has_key(const struct mint_oci_kv *v, size_t n, const char *key)
 	return false;
 }
 
-/* The config's annotations, the vcs-url's source and revision (apko splits
- * "url@commit"), and the created time; sorted. */
+/* Sets key in v[0..n) (replacing its value) and returns the new count. */
+static size_t set_kv(struct mint_oci_kv *v, size_t n, const char *key, const char *value)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].key, key)) {
+			v[i].value = value;
+			return n;
+		}
+	}
+	v[n] = (struct mint_oci_kv){ key, value };
+	return n + 1;
+}
+
+/* The config's annotations, the vcs-url's source and revision ("url@commit"),
+ * and the created time; sorted. */
 static int annotations(const struct mint_image_config *cfg, const char *created, struct words *w,
 		       struct mint_err *err)
 {
@@ -152,18 +165,15 @@ static int annotations(const struct mint_image_config *cfg, const char *created,
 	size_t n = 0;
 	for (size_t i = 0; i < a->n; i++)
 		v[n++] = (struct mint_oci_kv){ a->v[i].key, a->v[i].value };
-	const char *at = cfg->vcs_url ? strrchr(cfg->vcs_url, '@') : NULL;
+	/* apko splits at the first '@' and its values replace configured ones */
+	const char *at = cfg->vcs_url ? strchr(cfg->vcs_url, '@') : NULL;
 	if (at) {
 		w->vcs_source = strndup(cfg->vcs_url, (size_t)(at - cfg->vcs_url));
 		w->vcs_revision = strdup(at + 1);
 		if (!w->vcs_source || !w->vcs_revision)
 			return mint_err_set(err, MINT_ENOMEM, "out of memory");
-		if (!has_key(v, n, "org.opencontainers.image.source"))
-			v[n++] = (struct mint_oci_kv){ "org.opencontainers.image.source",
-						       w->vcs_source };
-		if (!has_key(v, n, "org.opencontainers.image.revision"))
-			v[n++] = (struct mint_oci_kv){ "org.opencontainers.image.revision",
-						       w->vcs_revision };
+		n = set_kv(v, n, "org.opencontainers.image.source", w->vcs_source);
+		n = set_kv(v, n, "org.opencontainers.image.revision", w->vcs_revision);
 	}
 	if (created && !has_key(v, n, MINT_OCI_ANNOTATION_CREATED))
 		v[n++] = (struct mint_oci_kv){ MINT_OCI_ANNOTATION_CREATED, created };
