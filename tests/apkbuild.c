@@ -44,7 +44,8 @@ static void data_tar(const struct test_apk *spec, struct mint_buf *tar)
 				     ? (f->content_len ? f->content_len : strlen(f->content)) : 0;
 		struct mint_tar_entry e = {
 			.name = (char *)f->name, .link_target = (char *)f->link, .type = type,
-			.mode = type == MINT_TAR_DIR ? 0755 : 0644, .size = len, .mtime = 1700000000,
+			.mode = f->mode ? f->mode : type == MINT_TAR_DIR ? 0755 : 0644, .size = len,
+			.mtime = 1700000000,
 			.uname = "root", .gname = "root",
 		};
 		if (type == MINT_TAR_REG) {

@@ -19,6 +19,7 @@ struct test_file {
 	const char *content;       /* regular files */
 	size_t content_len;        /* 0: strlen(content) */
 	const char *link;
+	unsigned mode;             /* 0: 0755 for directories, 0644 otherwise */
 	bool wrong_checksum;       /* write a PAX checksum that does not match */
 };
 
