@@ -29,6 +29,7 @@ struct differ {
 	enum mint_diff_doc doc;
 	bool (*skip)(const struct differ *d, const char *path);
 	const json_t *diff_ids_a, *diff_ids_b; /* for the manifest's skip */
+	bool same_config;
 };
 
 /* ---- the list ---- */
@@ -155,8 +156,8 @@ static bool skip_implied(const struct differ *d, const char *path)
 	size_t i;
 	int used = 0;
 	char rest[8];
-	if (sscanf(path, "layers[%zu].%7s%n", &i, rest, &used) != 2 || path[used] ||
-	    (strcmp(rest, "digest") && strcmp(rest, "size")))
+	if (d->same_config || sscanf(path, "layers[%zu].%7s%n", &i, rest, &used) != 2 ||
+	    path[used] || (strcmp(rest, "digest") && strcmp(rest, "size")))
 		return false;
 	const json_t *a = json_array_get(d->diff_ids_a, i), *b = json_array_get(d->diff_ids_b, i);
 	return !a || !b || !json_equal((json_t *)a, (json_t *)b);
@@ -264,6 +265,7 @@ static int manifest_fields(struct differ *d, struct mint_oci_image *a, struct mi
 		return rc;
 	}
 	d->skip = skip_implied;
+	d->same_config = !strcmp(ra->config_digest, rb->config_digest);
 	d->diff_ids_a = diff_ids_of(docs->config_a);
 	d->diff_ids_b = diff_ids_of(docs->config_b);
 	rc = audit_json_diff(ma, mb, emit_field, d, d->err);
