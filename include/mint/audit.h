@@ -111,7 +111,7 @@ struct mint_image_diff {
 struct mint_image_diff_limits {
 	size_t max_entries;      /* files in one platform's tree; 0: 1 << 20 */
 	size_t max_tree_bytes;   /* paths, link targets, owner names; 0: 256 MiB */
-	size_t max_differences;  /* 0: 1 << 22 */
+	size_t max_differences;  /* 0: 1 << 20 */
 };
 
 /* Compares a (the first, "old") with b (the second, "new"). Two images

@@ -15,7 +15,7 @@
 
 #define AUDIT_DEFAULT_MAX_ENTRIES (1u << 20)
 #define AUDIT_DEFAULT_MAX_TREE_BYTES (256u << 20)
-#define AUDIT_DEFAULT_MAX_DIFFERENCES (1u << 22)
+#define AUDIT_DEFAULT_MAX_DIFFERENCES (1u << 20)
 
 /* ---- image_tree.c ---- */
 
