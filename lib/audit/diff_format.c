@@ -92,9 +92,19 @@ static int time_text(struct mint_buf *out, int64_t t)
 	return mint_buf_puts(out, text);
 }
 
+static int target(struct mint_buf *out, const struct mint_image_file *f)
+{
+	return escaped(out, f->link_target ? f->link_target : "");
+}
+
 static int link_text(struct mint_buf *out, const struct mint_image_file *f)
 {
-	return mint_buf_puts(out, "-> ") || escaped(out, f->link_target ? f->link_target : "");
+	return mint_buf_puts(out, "-> ") || target(out, f);
+}
+
+static int xattrs_text(struct mint_buf *out, const struct mint_image_file *f)
+{
+	return f->has_xattrs ? hash_text(out, f->xattrs_sha256) : mint_buf_puts(out, "none");
 }
 
 /* "file 0755 0:0 12 bytes sha256:<hex> mtime <time>" and the like. */
@@ -157,8 +167,8 @@ static int changed_content(struct mint_buf *out, const struct mint_image_differe
 		rc = change(out, first, "content") || hash_text(out, a->sha256) ||
 		     mint_buf_puts(out, " -> ") || hash_text(out, b->sha256);
 	if (!rc && (d->changed & MINT_FILE_LINK))
-		rc = change(out, first, "link") || escaped(out, a->link_target ? a->link_target : "") ||
-		     mint_buf_puts(out, " -> ") || escaped(out, b->link_target ? b->link_target : "");
+		rc = change(out, first, "link") || target(out, a) || mint_buf_puts(out, " -> ") ||
+		     target(out, b);
 	if (!rc && (d->changed & MINT_FILE_DEVICE))
 		rc = change(out, first, "device") ||
 		     mint_buf_printf(out, "%u,%u -> %u,%u", a->devmajor, a->devminor, b->devmajor,
@@ -185,11 +195,8 @@ static int changed_file(struct mint_buf *out, const struct mint_image_difference
 		rc = change(out, &first, "mtime") || time_text(out, a->mtime) ||
 		     mint_buf_puts(out, " -> ") || time_text(out, b->mtime);
 	if (!rc && (d->changed & MINT_FILE_XATTRS))
-		rc = change(out, &first, "xattrs") ||
-		     mint_buf_puts(out, a->has_xattrs ? "" : "none") ||
-		     (a->has_xattrs && hash_text(out, a->xattrs_sha256)) ||
-		     mint_buf_puts(out, " -> ") || mint_buf_puts(out, b->has_xattrs ? "" : "none") ||
-		     (b->has_xattrs && hash_text(out, b->xattrs_sha256));
+		rc = change(out, &first, "xattrs") || xattrs_text(out, a) ||
+		     mint_buf_puts(out, " -> ") || xattrs_text(out, b);
 	return rc;
 }
 

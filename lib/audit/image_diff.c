@@ -192,7 +192,7 @@ static json_t *descriptor_of(const json_t *index, const char *digest)
 	for (size_t i = 0; i < json_array_size(m); i++) {
 		json_t *e = json_array_get(m, i);
 		json_t *dg = json_object_get(e, "digest");
-		if (!json_is_object(e) || !json_is_string(dg) || strcmp(json_string_value(dg), digest))
+		if (!json_is_string(dg) || strcmp(json_string_value(dg), digest))
 			continue;
 		json_t *copy = json_deep_copy(e);
 		json_object_del(copy, "digest");
@@ -440,8 +440,9 @@ int mint_image_diff(struct mint_oci_image *a, struct mint_oci_image *b,
 	if (*da && !strcmp(da, db))
 		return 0;
 	struct differ d = { .out = out, .limits = limits, .err = err,
-			    .max = limits && limits->max_differences ? limits->max_differences
-								     : AUDIT_DEFAULT_MAX_DIFFERENCES };
+			    .max = AUDIT_DEFAULT_MAX_DIFFERENCES };
+	if (limits && limits->max_differences)
+		d.max = limits->max_differences;
 	json_t *ia = NULL, *ib = NULL;
 	int rc = index_fields(&d, a, b, &ia, &ib);
 	if (!rc)

@@ -139,7 +139,8 @@ static int walk(struct walk *w, const json_t *a, const json_t *b, int depth)
 	if (depth < MAX_DEPTH && w->path.len < MAX_PATH_BYTES) {
 		if (json_is_object(a) && json_is_object(b))
 			return walk_object(w, a, b, depth);
-		if (json_is_array(a) && json_is_array(b) && json_array_size(a) == json_array_size(b))
+		bool arrays = json_is_array(a) && json_is_array(b);
+		if (arrays && json_array_size(a) == json_array_size(b))
 			return walk_array(w, a, b, depth);
 	}
 	return emit(w, a, b);

@@ -513,8 +513,8 @@ static int build_all(struct rebuild *rb, struct mint_oci_image *img, struct audi
 		rc = build_one(rb, &origins[i], origins[i].platform, err);
 	struct mint_oci_descriptor index;
 	if (!rc)
-		rc = mint_image_write_index(rb->dir, &rb->first_cfg, rb->manifests, rb->archs, rb->n,
-					    rb->created, NULL, &index, err);
+		rc = mint_image_write_index(rb->dir, &rb->first_cfg, rb->manifests, rb->archs,
+					    rb->n, rb->created, NULL, &index, err);
 	if (rc)
 		return rc;
 	remove_stray(rb, index.digest);

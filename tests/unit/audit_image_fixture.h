@@ -57,14 +57,19 @@ static inline void fx_add(struct mint_oci_layer *l, const struct fx_file *f)
 	int rc;
 	switch (type) {
 	case MINT_TAR_DIR: rc = mint_oci_layer_add_dir(l, f->path, &a, &err); break;
-	case MINT_TAR_SYMLINK: rc = mint_oci_layer_add_symlink(l, f->path, &a, f->link, &err); break;
-	case MINT_TAR_HARDLINK: rc = mint_oci_layer_add_hardlink(l, f->path, &a, f->link, &err); break;
+	case MINT_TAR_SYMLINK:
+		rc = mint_oci_layer_add_symlink(l, f->path, &a, f->link, &err);
+		break;
+	case MINT_TAR_HARDLINK:
+		rc = mint_oci_layer_add_hardlink(l, f->path, &a, f->link, &err);
+		break;
 	case MINT_TAR_REG:
 		rc = mint_oci_layer_add_file(l, f->path, &a, f->content ? f->content : "",
 					     f->content ? strlen(f->content) : 0, &err);
 		break;
 	default:
-		rc = mint_oci_layer_add_device(l, f->path, &a, type, f->devmajor, f->devminor, &err);
+		rc = mint_oci_layer_add_device(l, f->path, &a, type, f->devmajor, f->devminor,
+					       &err);
 	}
 	assert_ok(rc, &err);
 }

@@ -75,7 +75,8 @@ static void test_json_diff_absent_keys_are_null_on_their_side(void **state)
 {
 	(void)state;
 	struct seen s = { 0 };
-	assert_string_equal(diff_text(&s, "{\"a\":1,\"b\":{\"x\":1}}", "{\"b\":{\"x\":1},\"c\":[]}"),
+	assert_string_equal(diff_text(&s, "{\"a\":1,\"b\":{\"x\":1}}",
+				      "{\"b\":{\"x\":1},\"c\":[]}"),
 			    "a: 1 -> -\n"
 			    "c: - -> []\n");
 	mint_buf_free(&s.text);

@@ -11,7 +11,8 @@
 #include "lib/audit/audit_internal.h"
 #include "mint/apk_cache.h"
 
-#define LOCKED "{\"contents\":{\"packages\":[\"a=1.0-r0\"]},\"accounts\":{},\"archs\":[\"amd64\"]}\n"
+#define LOCKED \
+	"{\"contents\":{\"packages\":[\"a=1.0-r0\"]},\"accounts\":{},\"archs\":[\"amd64\"]}\n"
 #define SIDECAR "etc/ssl/certs/.ca-certificates.crt.sha256"
 #define ADDED_CERT "usr/local/share/ca-certificates/corp-" \
 	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.crt"
@@ -94,7 +95,7 @@ static void test_rebuild_parse_time_refuses_other_forms(void **state)
 	assert_false(audit_parse_time("", &t));
 }
 
-static void test_rebuild_origin_reads_locked_config_created_sidecar_and_labels(void **state)
+static void test_rebuild_origin_reads_config_created_sidecar_and_labels(void **state)
 {
 	(void)state;
 	const struct fx_file files[] = {
@@ -329,7 +330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rebuild_parse_time_reads_rfc3339),
 		cmocka_unit_test(test_rebuild_parse_time_refuses_other_forms),
-		cmocka_unit_test(test_rebuild_origin_reads_locked_config_created_sidecar_and_labels),
+		cmocka_unit_test(test_rebuild_origin_reads_config_created_sidecar_and_labels),
 		cmocka_unit_test(test_rebuild_origin_without_locked_config_is_not_found),
 		cmocka_unit_test(test_rebuild_origin_locked_config_symlink_is_refused),
 		cmocka_unit_test(test_rebuild_config_uses_created_as_source_date_epoch),
