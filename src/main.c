@@ -11,7 +11,9 @@ static const struct cli_command top_commands[] = {
 	{ "apk", cmd_apk, "read, verify and index apk packages" },
 	{ "build", cmd_build, "build an OCI image from an apko configuration" },
 	{ "build-minirootfs", cmd_build_minirootfs, "the root file system of one arch as a tar" },
+	{ "diff", cmd_diff, "what differs between two images: config fields and files" },
 	{ "lock", cmd_lock, "resolve a configuration into an apko-compatible lock file" },
+	{ "rebuild", cmd_rebuild, "rebuild an image from its locked config and compare" },
 	{ "show-config", cmd_show_config, "print an apko image configuration as apko's JSON" },
 	{ "show-packages", cmd_show_packages, "the packages an apko configuration resolves to" },
 };

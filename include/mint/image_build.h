@@ -176,4 +176,14 @@ int mint_image_build(const struct mint_image_build_opts *o, struct mint_image_bu
 		     struct mint_err *err);
 void mint_image_build_result_free(struct mint_image_build_result *r);
 
+/* The image index over manifests built one arch at a time (manifests[i]
+ * is archs[i]'s, in the order given), annotated as mint_image_build
+ * annotates it for cfg, with created as its created time; written as a
+ * blob of layout_dir and named by index.json (tagged ref_name unless
+ * NULL). out gets the index blob's descriptor (no annotations). */
+int mint_image_write_index(const char *layout_dir, const struct mint_image_config *cfg,
+			   const struct mint_oci_descriptor *manifests, const enum mint_arch *archs,
+			   size_t n, int64_t created, const char *ref_name,
+			   struct mint_oci_descriptor *out, struct mint_err *err);
+
 #endif

@@ -51,6 +51,13 @@ struct mint_oci_image;
  * the image index and manifests it names; configs only when a manifest's
  * platform must come from its config. Layers are not read. */
 int mint_oci_image_open(const char *path, struct mint_oci_image **out, struct mint_err *err);
+/* The same for a layout (directory or tar) whose index.json lists several
+ * images: the entry annotated org.opencontainers.image.ref.name = ref_name,
+ * an image index (read as above) or one image manifest (then the whole
+ * image, with no index digest). MINT_ENOTFOUND when no entry has that name,
+ * MINT_EDUPLICATE when two do. */
+int mint_oci_image_open_ref(const char *path, const char *ref_name,
+			    struct mint_oci_image **out, struct mint_err *err);
 /* The same over a tar in memory; data must outlive the image. */
 int mint_oci_image_open_mem(const void *data, size_t len, struct mint_oci_image **out,
 			    struct mint_err *err);

@@ -304,46 +304,76 @@ static int run_jobs(struct arch_job *jobs, size_t n, struct mint_err *err)
 	return 0;
 }
 
-static int write_index(const struct mint_image_build_opts *o, struct arch_job *jobs, size_t n,
-		       struct mint_image_build_result *out, struct mint_err *err)
+int mint_image_write_index(const char *layout_dir, const struct mint_image_config *cfg,
+			   const struct mint_oci_descriptor *manifests, const enum mint_arch *archs,
+			   size_t n, int64_t created, const char *ref_name,
+			   struct mint_oci_descriptor *out, struct mint_err *err)
 {
 	struct words w = { 0 };
 	struct mint_oci_descriptor *m = calloc(n + 1, sizeof(*m));
-	if (!m)
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	out->created = jobs[0].created;
-	for (size_t i = 0; i < n; i++) {
-		m[i] = jobs[i].manifest;
-		m[i].platform = &jobs[i].platform;
-		m[i].artifact_type = MINT_OCI_MEDIA_CONFIG;
-		if (jobs[i].created > out->created)
-			out->created = jobs[i].created;
-	}
-	int rc = mint_oci_time(out->created, w.created, err);
-	if (!rc)
-		rc = annotations(o->cfg, w.created, &w, err);
-	struct mint_oci_index ix = { m, n, w.annotations, w.n_annotations };
+	struct mint_oci_platform *platforms = calloc(n + 1, sizeof(*platforms));
 	struct mint_buf json = MINT_BUF_INIT;
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
+	if (!m || !platforms) {
+		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		platforms[i].os = "linux";
+		mint_arch_oci_platform(archs[i], &platforms[i].architecture, &platforms[i].variant);
+		m[i] = manifests[i];
+		m[i].platform = &platforms[i];
+		m[i].artifact_type = MINT_OCI_MEDIA_CONFIG;
+	}
+	rc = mint_oci_time(created, w.created, err);
+	if (!rc)
+		rc = annotations(cfg, w.created, &w, err);
+	struct mint_oci_index ix = { m, n, w.annotations, w.n_annotations };
 	if (!rc)
 		rc = mint_oci_index_json(&ix, &json, err);
 	if (!rc)
-		rc = mint_oci_layout_put_blob(o->layout_dir, MINT_OCI_MEDIA_INDEX, json.data, json.len,
-					      &out->index, err);
-	struct mint_oci_kv ref = { MINT_OCI_ANNOTATION_REF_NAME, o->ref_name };
-	if (!rc && o->ref_name) {
-		out->index.annotations = &ref;
-		out->index.n_annotations = 1;
+		rc = mint_oci_layout_put_blob(layout_dir, MINT_OCI_MEDIA_INDEX, json.data, json.len,
+					      out, err);
+	struct mint_oci_kv ref = { MINT_OCI_ANNOTATION_REF_NAME, ref_name };
+	if (!rc && ref_name) {
+		out->annotations = &ref;
+		out->n_annotations = 1;
 	}
-	struct mint_oci_index top = { &out->index, 1, NULL, 0 };
+	struct mint_oci_index top = { out, 1, NULL, 0 };
 	if (!rc)
-		rc = mint_oci_layout_write_index(o->layout_dir, &top, err);
-	out->index.annotations = NULL;
-	out->index.n_annotations = 0;
+		rc = mint_oci_layout_write_index(layout_dir, &top, err);
+	out->annotations = NULL;
+	out->n_annotations = 0;
+out:
 	mint_buf_free(&json);
 	free_words(&w);
+	free(platforms);
+	free(m);
+	return rc;
+}
+
+static int write_index(const struct mint_image_build_opts *o, struct arch_job *jobs, size_t n,
+		       struct mint_image_build_result *out, struct mint_err *err)
+{
+	struct mint_oci_descriptor *m = calloc(n + 1, sizeof(*m));
+	enum mint_arch *archs = calloc(n + 1, sizeof(*archs));
+	if (!m || !archs) {
+		free(m);
+		free(archs);
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	}
+	out->created = jobs[0].created;
+	for (size_t i = 0; i < n; i++) {
+		m[i] = jobs[i].manifest;
+		archs[i] = o->packages->archs[i].arch;
+		if (jobs[i].created > out->created)
+			out->created = jobs[i].created;
+	}
+	int rc = mint_image_write_index(o->layout_dir, o->cfg, m, archs, n, out->created,
+					o->ref_name, &out->index, err);
+	free(archs);
 	if (!rc) {
-		for (size_t i = 0; i < n; i++)
-			m[i].platform = NULL;
 		out->manifests = m;
 		out->n_manifests = n;
 	} else {

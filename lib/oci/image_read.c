@@ -99,6 +99,7 @@ struct mint_oci_image {
 	struct mint_hashmap blob_map; /* digest -> blob_info */
 	struct layer_stream *layer;
 	struct mint_buf clean;
+	const char *ref_name; /* the index.json entry to read; NULL: the only one */
 };
 
 /* One JSON document being read, for messages naming it and its fields. */
@@ -984,6 +985,34 @@ static int read_pointed_index(struct mint_oci_image *img, const struct descripto
 	return rc;
 }
 
+/* The entry of index.json whose ref.name is img->ref_name: an image index,
+ * or one image manifest that is then the whole image. */
+static int read_named_ref(struct doc *d, const struct descriptor *descs, size_t n)
+{
+	size_t pick = n;
+	for (size_t i = 0; i < n; i++) {
+		json_t *name = descs[i].annotations ? json_object_get(descs[i].annotations,
+								      MINT_OCI_ANNOTATION_REF_NAME)
+						    : NULL;
+		if (!json_is_string(name) || strcmp(json_string_value(name), d->img->ref_name))
+			continue;
+		if (pick < n)
+			return doc_error(d, MINT_EDUPLICATE, "", "manifests",
+					 "two entries are named \"%.100s\"", d->img->ref_name);
+		pick = i;
+	}
+	if (pick == n)
+		return doc_error(d, MINT_ENOTFOUND, "", "manifests", "no entry is named \"%.100s\"",
+				 d->img->ref_name);
+	char at[48];
+	snprintf(at, sizeof(at), "manifests[%zu].platform", pick);
+	if (is_index_type(descs[pick].media_type))
+		return read_pointed_index(d->img, &descs[pick], d->err);
+	if (is_manifest_type(descs[pick].media_type))
+		return add_manifest(d, &descs[pick], at);
+	return doc_error(d, MINT_EUNSUPPORTED, at, "", "names neither an image index nor a manifest");
+}
+
 /* index.json either is the image index or names exactly one. */
 static int read_layout_index(struct mint_oci_image *img, struct mint_err *err)
 {
@@ -1001,6 +1030,10 @@ static int read_layout_index(struct mint_oci_image *img, struct mint_err *err)
 		n_index += is_index_type(descs[i].media_type);
 	if (rc)
 		goto out;
+	if (img->ref_name) {
+		rc = read_named_ref(&d, descs, n);
+		goto out;
+	}
 	if (n_index == 1 && n == 1) {
 		rc = read_pointed_index(img, &descs[0], err);
 		goto out;
@@ -1232,6 +1265,11 @@ static int read_image(struct mint_oci_image *img, struct mint_err *err)
 	if (rc)
 		return rc;
 	rc = has_file(img, "manifest.json", err);
+	if (rc == 1 && img->ref_name) {
+		mint_err_set_file(err, img->path);
+		return mint_err_set(err, MINT_ENOTFOUND, "no index.json, so no entry named \"%.100s\"",
+				    img->ref_name);
+	}
 	if (rc == 1)
 		return read_docker_manifest(img, err);
 	if (rc)
@@ -1274,7 +1312,8 @@ static int open_tar_file(struct mint_oci_image *img, struct mint_err *err)
 	return 0;
 }
 
-int mint_oci_image_open(const char *path, struct mint_oci_image **out, struct mint_err *err)
+static int open_path(const char *path, const char *ref_name, struct mint_oci_image **out,
+		     struct mint_err *err)
 {
 	*out = NULL;
 	if (!path || !*path)
@@ -1290,6 +1329,7 @@ int mint_oci_image_open(const char *path, struct mint_oci_image **out, struct mi
 	int rc = image_new(path, S_ISDIR(st.st_mode) ? BACK_DIR : BACK_FILE, &img, err);
 	if (rc)
 		return rc;
+	img->ref_name = ref_name;
 	if (img->back == BACK_FILE)
 		rc = open_tar_file(img, err);
 	if (!rc)
@@ -1298,8 +1338,24 @@ int mint_oci_image_open(const char *path, struct mint_oci_image **out, struct mi
 		mint_oci_image_free(img);
 		return rc;
 	}
+	img->ref_name = NULL;
 	*out = img;
 	return 0;
+}
+
+int mint_oci_image_open(const char *path, struct mint_oci_image **out, struct mint_err *err)
+{
+	return open_path(path, NULL, out, err);
+}
+
+int mint_oci_image_open_ref(const char *path, const char *ref_name,
+			    struct mint_oci_image **out, struct mint_err *err)
+{
+	if (!ref_name || !*ref_name) {
+		*out = NULL;
+		return mint_err_set(err, MINT_EINVAL, "no reference name");
+	}
+	return open_path(path, ref_name, out, err);
 }
 
 int mint_oci_image_open_mem(const void *data, size_t len, struct mint_oci_image **out,

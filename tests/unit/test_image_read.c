@@ -658,6 +658,69 @@ static void test_image_read_docker_archive_layer_checked_against_its_diff_id(voi
 	mint_buf_free(&lg.layer);
 }
 
+/* index.json of dir rewritten to name the image index name_index and
+ * platform 1's manifest name_manifest. */
+static void two_named_entries(const char *dir, const struct oci_fixture *fx,
+			      const char *name_index, const char *name_manifest)
+{
+	struct mint_oci_kv ref_index = { MINT_OCI_ANNOTATION_REF_NAME, name_index };
+	struct mint_oci_kv ref_manifest = { MINT_OCI_ANNOTATION_REF_NAME, name_manifest };
+	struct mint_oci_descriptor d[2] = {
+		{ .media_type = MINT_OCI_MEDIA_INDEX, .annotations = &ref_index, .n_annotations = 1 },
+		{ .media_type = MINT_OCI_MEDIA_MANIFEST, .annotations = &ref_manifest,
+		  .n_annotations = 1 },
+	};
+	const char *digests[2] = { fx->index, fx->manifest[1] };
+	for (size_t i = 0; i < 2; i++) {
+		struct stat st;
+		char *path = blob_file(dir, digests[i]);
+		assert_int_equal(stat(path, &st), 0);
+		free(path);
+		memcpy(d[i].digest, digests[i], MINT_OCI_DIGEST_MAX);
+		d[i].size = (uint64_t)st.st_size;
+	}
+	struct mint_oci_index top = { .manifests = d, .n_manifests = 2 };
+	struct mint_err err = { 0 };
+	assert_ok(mint_oci_layout_write_index(dir, &top, &err), &err);
+}
+
+static void test_image_read_open_ref_picks_the_entry_with_that_name(void **state)
+{
+	(void)state;
+	struct oci_fixture fx;
+	char *dir = build(2, false, &fx);
+	two_named_entries(dir, &fx, "1.0", "arm");
+	struct mint_oci_image *img = NULL;
+	struct mint_err err = { 0 };
+	assert_int_equal(mint_oci_image_open(dir, &img, &err), MINT_EUNSUPPORTED);
+	assert_ok(mint_oci_image_open_ref(dir, "1.0", &img, &err), &err);
+	assert_string_equal(mint_oci_image_index_digest(img), fx.index);
+	assert_int_equal(mint_oci_image_count(img), 2);
+	mint_oci_image_free(img);
+	assert_ok(mint_oci_image_open_ref(dir, "arm", &img, &err), &err);
+	assert_string_equal(mint_oci_image_index_digest(img), "");
+	assert_int_equal(mint_oci_image_count(img), 1);
+	assert_string_equal(mint_oci_image_get(img, 0)->platform, "linux/arm64");
+	mint_oci_image_free(img);
+	cleanup_tmpdir(dir);
+}
+
+static void test_image_read_open_ref_unknown_or_repeated_name_is_refused(void **state)
+{
+	(void)state;
+	struct oci_fixture fx;
+	char *dir = build(2, false, &fx);
+	struct mint_oci_image *img = NULL;
+	struct mint_err err = { 0 };
+	assert_int_equal(mint_oci_image_open_ref(dir, "2.0", &img, &err), MINT_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no entry is named \"2.0\""));
+	assert_null(img);
+	two_named_entries(dir, &fx, "1.0", "1.0");
+	assert_int_equal(mint_oci_image_open_ref(dir, "1.0", &img, &err), MINT_EDUPLICATE);
+	assert_int_equal(mint_oci_image_open_ref(dir, "", &img, &err), MINT_EINVAL);
+	cleanup_tmpdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +745,8 @@ int main(void)
 		cmocka_unit_test(test_image_read_blob_size_must_match_its_descriptor),
 		cmocka_unit_test(test_image_read_docker_archive_with_manifest_json_only),
 		cmocka_unit_test(test_image_read_docker_archive_layer_checked_against_its_diff_id),
+		cmocka_unit_test(test_image_read_open_ref_picks_the_entry_with_that_name),
+		cmocka_unit_test(test_image_read_open_ref_unknown_or_repeated_name_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
