@@ -62,4 +62,12 @@ if [ "$first" != "$second" ]; then
 	echo "demo: the rebuild differs" >&2
 	exit 1
 fi
+echo
+echo "demo: mint rebuild reads the locked config inside the image and proves its digest:"
+step "$MINT" rebuild "${C[@]}" "$tmp/fixture-base.tar"
+echo
+echo "demo: and mint diff names what differs between two builds:"
+mkdir -p "$tmp/other"
+SOURCE_DATE_EPOCH=1700000000 "$MINT" build "${C[@]}" -p custom-ca-certs-2 "$IMG" example/fixture-base:1 "$tmp/other" >/dev/null
+"$MINT" diff "$tmp/layout:1" "$tmp/other:1" | head -20 || true
 echo "demo: ok"
