@@ -13,7 +13,7 @@ packages=(
 	# tests, sanitizers and fuzzing
 	libcmocka-dev clang llvm libclang-rt-14-dev python3 openssl
 	# OCI clients and schemas the image tests hand layouts to
-	skopeo umoci golang-github-opencontainers-image-spec-dev python3-jsonschema
+	skopeo umoci podman golang-github-opencontainers-image-spec-dev python3-jsonschema
 	# benchmark baselines
 	pigz
 	# running what was built: a static busybox to package, bubblewrap to run it

@@ -190,7 +190,7 @@ static int build(struct build_args *a, const char *tag, const char *out)
 	a->c.rootfs.tmpdir = tmp;
 	struct mint_image_build_opts o = {
 		.cfg = &a->c.cfg, .packages = &pkgs, .layout_dir = tmp,
-		.ref_name = tag_of(tag), .rootfs = a->c.rootfs,
+		.ref_name = out_is_dir ? tag_of(tag) : tag, .rootfs = a->c.rootfs,
 		.threads = a->threads,
 	};
 	if (!rc)

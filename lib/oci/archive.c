@@ -239,15 +239,21 @@ static int manifest_json(struct mint_oci_image *img, const char *repo_tag,
 	return rc;
 }
 
-/* index.json: the one descriptor of the image index, named by the tag. */
+/* index.json: the one descriptor of the image index, named by the whole
+ * "repo:tag" (a valid OCI ref.name), so that `podman load` and
+ * `skopeo ... oci-archive:F:repo:tag` find it under its full name; Docker
+ * (>= 25) reads io.containerd.image.name. */
 static int index_json(struct mint_oci_image *img, const struct repo_tag *rt,
 		      struct mint_buf *out, struct mint_err *err)
 {
 	struct mint_oci_descriptor d = { .media_type = MINT_OCI_MEDIA_INDEX };
-	struct mint_oci_kv ref = { MINT_OCI_ANNOTATION_REF_NAME, rt->tag };
+	char name[sizeof(rt->repo) + sizeof(rt->tag) + 2];
+	snprintf(name, sizeof(name), "%s:%s", rt->repo, rt->tag);
+	struct mint_oci_kv refs[] = { { "io.containerd.image.name", name },
+				      { MINT_OCI_ANNOTATION_REF_NAME, name } };
 	snprintf(d.digest, sizeof(d.digest), "%s", mint_oci_image_index_digest(img));
-	d.annotations = &ref;
-	d.n_annotations = 1;
+	d.annotations = refs;
+	d.n_annotations = 2;
 	uint64_t size = 0;
 	int rc = mint_oci_image_blob_size(img, d.digest, &size, err);
 	if (rc)

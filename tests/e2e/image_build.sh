@@ -75,8 +75,14 @@ if command -v skopeo >/dev/null; then
 		skopeo inspect "docker-archive:$WORK/image.tar:example.org/test:v1-amd64"
 	expect_exit 0 "skopeo copy docker-archive:TAR (arm64) to a layout" \
 		skopeo copy "docker-archive:$WORK/image.tar:example.org/test:v1-arm64" "oci:$WORK/from-tar:arm64"
-	expect_exit 0 "skopeo copy --all oci-archive:TAR:v1 (the same tar read as an OCI archive)" \
-		skopeo copy --all "oci-archive:$WORK/image.tar:v1" "oci:$WORK/from-oci-archive:v1"
+	expect_exit 0 "skopeo copy --all oci-archive:TAR:REPO:TAG (the same tar read as an OCI archive)" \
+		skopeo copy --all "oci-archive:$WORK/image.tar:example.org/test:v1" "oci:$WORK/from-oci-archive:v1"
+fi
+if command -v podman >/dev/null; then
+	P=(podman --storage-driver vfs --root "$WORK/podman" --runroot "$WORK/podman-run")
+	expect_exit 0 "podman load -i TAR" "${P[@]}" load -i "$WORK/image.tar"
+	grep -q "Loaded image: example.org/test:v1" "$WORK/out" && pass "podman names it by the full reference" \
+		|| fail "podman: $(cat "$WORK/out")"
 fi
 
 # ---- build-minirootfs against umoci's unpack of the image ----

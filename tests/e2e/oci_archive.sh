@@ -52,7 +52,7 @@ expect_exit 0 "skopeo finds docker-archive:one.tar:example.com/mint/one:1.0" \
 	skopeo inspect docker-archive:one.tar:example.com/mint/one:1.0
 inspect_is out "assert d['Name'] == 'example.com/mint/one', d['Name']" "by its RepoTag"
 
-expect_exit 0 "skopeo inspect oci-archive:one.tar:1.0" skopeo inspect oci-archive:one.tar:1.0
+expect_exit 0 "skopeo inspect oci-archive:one.tar:example.com/mint/one:1.0" skopeo inspect oci-archive:one.tar:example.com/mint/one:1.0
 inspect_is out "assert d['Digest'] == '$INDEX1', d['Digest']
 assert d['Architecture'] == 'amd64'" "skopeo finds the image index by its ref.name"
 
@@ -105,8 +105,8 @@ for tag in 1.0-amd64:amd64: 1.0-arm64:arm64: 1.0-arm-v7:arm:v7; do
 	inspect_is out "assert d.get('variant', '') == '$variant', d.get('variant')" \
 		"$t has variant '$variant'"
 done
-expect_exit 0 "skopeo copy --all oci-archive:multi.tar:1.0 oci:copy3:t" \
-	skopeo copy -q --all oci-archive:multi.tar:1.0 oci:copy3:t
+expect_exit 0 "skopeo copy --all oci-archive:multi.tar:example.com/mint/multi:1.0 oci:copy3:t" \
+	skopeo copy -q --all oci-archive:multi.tar:example.com/mint/multi:1.0 oci:copy3:t
 read_image copy3 copy3
 cmp -s multi_tar.read copy3.read && pass "skopeo's copy of the whole index keeps every digest" \
 	|| fail "copy differs: $(diff multi_tar.read copy3.read | head -5)"
@@ -115,7 +115,7 @@ grep -q "^index $INDEX3\$" copy3.read && pass "the same image index digest" || f
 # --- apko-style layouts, determinism, refusals ---------------------------------------
 expect_exit 0 "an apko-style layout (index.json is the index)" "$MK" layout apko 1.0 2 index-json
 expect_exit 0 "packed as apko.tar" "$MK" archive apko example.com/mint/apko:1.0 apko.tar
-expect_exit 0 "skopeo inspect oci-archive:apko.tar:1.0" skopeo inspect oci-archive:apko.tar:1.0
+expect_exit 0 "skopeo inspect oci-archive:apko.tar:example.com/mint/apko:1.0" skopeo inspect oci-archive:apko.tar:example.com/mint/apko:1.0
 expect_exit 0 "packed again" "$MK" archive multi example.com/mint/multi:1.0 multi2.tar
 cmp -s multi.tar multi2.tar && pass "the same layout gives the same tar" || fail "tars differ"
 

@@ -163,7 +163,7 @@ static void test_archive_one_platform_is_tagged_with_the_repo_tag(void **state)
 	cleanup_tmpdir(dir);
 }
 
-static void test_archive_index_json_names_the_image_index_by_its_tag(void **state)
+static void test_archive_index_json_names_the_image_index_by_its_full_reference(void **state)
 {
 	(void)state;
 	struct oci_fixture fx;
@@ -177,7 +177,8 @@ static void test_archive_index_json_names_the_image_index_by_its_tag(void **stat
 		 "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
 		 "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
 		 "\"size\":%zu,\"digest\":\"%s\",\"annotations\":"
-		 "{\"org.opencontainers.image.ref.name\":\"1.0\"}}]}",
+		 "{\"io.containerd.image.name\":\"" REPO_TAG "\","
+		 "\"org.opencontainers.image.ref.name\":\"" REPO_TAG "\"}}]}",
 		 m[5].content.len, fx.index);
 	assert_string_equal(mint_buf_cstr(&m[1].content), want);
 	free_members(m, n);
@@ -367,7 +368,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_archive_entries_come_in_a_fixed_order_with_fixed_attributes),
 		cmocka_unit_test(test_archive_one_platform_is_tagged_with_the_repo_tag),
-		cmocka_unit_test(test_archive_index_json_names_the_image_index_by_its_tag),
+		cmocka_unit_test(test_archive_index_json_names_the_image_index_by_its_full_reference),
 		cmocka_unit_test(test_archive_platforms_get_collision_free_arch_tags),
 		cmocka_unit_test(test_archive_platform_tag_spells_os_arch_and_variant),
 		cmocka_unit_test(test_archive_refuses_names_docker_would_refuse),
