@@ -42,8 +42,9 @@ struct build_args {
 	unsigned threads;
 };
 
-static int handle_option(struct build_args *a, int opt, const char *arg)
+static int handle_option(void *ctx, int opt, const char *arg)
 {
+	struct build_args *a = ctx;
 	if (opt == 'j') {
 		char *end;
 		unsigned long n = strtoul(arg, &end, 10);
@@ -52,8 +53,7 @@ static int handle_option(struct build_args *a, int opt, const char *arg)
 		a->threads = (unsigned)n;
 		return 0;
 	}
-	int rc = image_cli_option(&a->c, opt, arg);
-	return rc == 1 ? cli_usage_error("mint build", "unrecognised option") : rc;
+	return 1;
 }
 
 static int parse_args(struct build_args *a, int argc, char **argv)
@@ -68,19 +68,9 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 		{ "threads", required_argument, NULL, 'j' },
 		{ 0 },
 	};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, IMAGE_CLI_SHORT_OPTS "j:", long_opts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if (opt == '?')
-			return CLI_EXIT_USAGE;
-		int rc = handle_option(a, opt, optarg);
-		if (rc)
-			return rc;
-	}
+	int rc = image_cli_parse(&a->c, argc, argv, usage, long_opts, "j:", handle_option, a);
+	if (rc)
+		return rc;
 	if (argc - optind != 3)
 		return cli_usage_error("mint build", "expects CONFIG TAG OUT");
 	return 0;

@@ -32,21 +32,9 @@ static int parse_args(struct image_cli *c, int argc, char **argv)
 		{ "lockfile", required_argument, NULL, IMAGE_OPT_LOCKFILE },
 		{ 0 },
 	};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, IMAGE_CLI_SHORT_OPTS, long_opts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if (opt == '?')
-			return CLI_EXIT_USAGE;
-		int rc = image_cli_option(c, opt, optarg);
-		if (rc == 1)
-			return cli_usage_error("mint build-minirootfs", "unrecognised option");
-		if (rc)
-			return rc;
-	}
+	int rc = image_cli_parse(c, argc, argv, usage, long_opts, NULL, NULL, NULL);
+	if (rc)
+		return rc;
 	if (argc - optind != 2)
 		return cli_usage_error("mint build-minirootfs", "expects CONFIG OUT.tar");
 	if (c->n_archs > 1)

@@ -31,21 +31,9 @@ static int parse_args(struct image_cli *c, int argc, char **argv)
 		{ "output", required_argument, NULL, IMAGE_OPT_OUTPUT },
 		{ 0 },
 	};
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, IMAGE_CLI_SHORT_OPTS, long_opts, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if (opt == '?')
-			return CLI_EXIT_USAGE;
-		int rc = image_cli_option(c, opt, optarg);
-		if (rc == 1)
-			return cli_usage_error("mint lock", "unrecognised option");
-		if (rc)
-			return rc;
-	}
+	int rc = image_cli_parse(c, argc, argv, usage, long_opts, NULL, NULL, NULL);
+	if (rc)
+		return rc;
 	if (argc - optind != 1)
 		return cli_usage_error("mint lock", "expects exactly one config file");
 	return 0;

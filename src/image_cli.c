@@ -54,6 +54,32 @@ int image_cli_option(struct image_cli *c, int opt, const char *arg)
 	return 1;
 }
 
+int image_cli_parse(struct image_cli *c, int argc, char **argv, const char *usage,
+		    const struct option *long_opts, const char *extra_short,
+		    int (*extra)(void *ctx, int opt, const char *arg), void *ctx)
+{
+	char shorts[64];
+	snprintf(shorts, sizeof(shorts), "%s%s", IMAGE_CLI_SHORT_OPTS, extra_short ? extra_short : "");
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (opt == '?')
+			return CLI_EXIT_USAGE;
+		int rc = image_cli_option(c, opt, optarg);
+		if (rc == 1 && extra)
+			rc = extra(ctx, opt, optarg);
+		if (rc == 1)
+			return cli_usage_error(c->cmd, "unrecognised option");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int apply_overrides(struct image_cli *c, struct mint_err *err)
 {
 	struct mint_image_config *cfg = &c->cfg;

@@ -83,6 +83,12 @@ enum {
 void image_cli_init(struct image_cli *c, const char *cmd);
 /* 0 when handled, 1 when not one of ours, or an exit code. */
 int image_cli_option(struct image_cli *c, int opt, const char *arg);
+/* getopt_long over argv with the shared options and long_opts (which must
+ * include IMAGE_CLI_LONG_OPTIONS); options neither knows go to extra (1:
+ * not handled). Returns 0, -1 after printing usage for -h, or an exit code. */
+int image_cli_parse(struct image_cli *c, int argc, char **argv, const char *usage,
+		    const struct option *long_opts, const char *extra_short,
+		    int (*extra)(void *ctx, int opt, const char *arg), void *ctx);
 /* Loads the config, applies the overrides and apko's defaults; archs
  * default to all nine unless default_host (build-minirootfs). 0 or an exit
  * code (the error printed). */
