@@ -143,13 +143,24 @@ static void put_ascii(struct sbom_json *w, unsigned char c)
 		put(w, &c, 1);
 }
 
+/* Bytes that go into a string as they are. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 static void put_quoted(struct sbom_json *w, const unsigned char *p, size_t n)
 {
 	puts_(w, "\"");
 	for (size_t i = 0; i < n;) {
 		unsigned rune = 0;
-		size_t len;
-		if (p[i] < 0x80) {
+		size_t len = 0;
+		while (i + len < n && plain(p[i + len]))
+			len++;
+		if (len) {
+			put(w, p + i, len);
+			i += len;
+		} else if (p[i] < 0x80) {
 			put_ascii(w, p[i++]);
 		} else if (!(len = utf8_seq(p + i, n - i, &rune))) {
 			puts_(w, "\\ufffd");
