@@ -34,7 +34,8 @@ struct cdx {
 	struct sbom_json w;
 	int rc;
 	struct mint_arena arena;
-	struct mint_hashmap refs;   /* every bom-ref: they must be unique */
+	struct mint_hashmap refs;   /* every bom-ref (they must be unique) -> the next
+				     * #dup-N to try when it is wanted again */
 	struct sbom_repo repo;
 	const char *image_ref;
 	const char *os_ref;
@@ -49,15 +50,22 @@ static void fail_oom(struct cdx *c)
 		c->rc = mint_err_set(c->err, MINT_ENOMEM, "out of memory writing a CycloneDX document");
 }
 
-/* base, or base#dup-N when base is taken: a bom-ref of its own. */
+/* base, or base#dup-N when base is taken: a bom-ref of its own. The next
+ * N is remembered per base, so that many alike cost one lookup each. */
 static const char *unique_ref(struct cdx *c, const char *base)
 {
 	struct mint_buf b = MINT_BUF_INIT;
 	const char *ref = NULL;
+	void *next = NULL;
 	int rc = mint_buf_puts(&b, base);
-	for (unsigned n = 2; !rc && mint_hashmap_get(&c->refs, mint_buf_span(&b), NULL); n++) {
-		b.len = 0;
-		rc = mint_buf_printf(&b, "%s#dup-%u", base, n);
+	if (!rc && mint_hashmap_get(&c->refs, mint_buf_span(&b), &next)) {
+		uintptr_t n = next ? (uintptr_t)next : 2;
+		do {
+			b.len = 0;
+			rc = mint_buf_printf(&b, "%s#dup-%lu", base, (unsigned long)n++);
+		} while (!rc && mint_hashmap_get(&c->refs, mint_buf_span(&b), NULL));
+		if (!rc && mint_hashmap_put(&c->refs, mint_span_str(base), (void *)n))
+			rc = MINT_ENOMEM;
 	}
 	if (!rc)
 		ref = mint_arena_strdup(&c->arena, mint_buf_span(&b));

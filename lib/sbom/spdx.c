@@ -78,17 +78,43 @@ static int sanitized_id(struct mint_buf *b, const char *prefix, struct mint_span
 	return rc;
 }
 
+/* The first "<base>-N" (N from 2) for which taken is false. The next N to
+ * try is remembered per base, so that many names that sanitize alike cost
+ * one lookup each, not one per name before them. */
+static int next_free(struct spdx_doc *doc, struct mint_buf *b, bool (*taken)(struct spdx_doc *,
+			const char *))
+{
+	if (!taken(doc, mint_buf_cstr(b)))
+		return 0;
+	size_t base = b->len;
+	void *v = NULL;
+	char *key = spdx_strdup(doc, mint_buf_span(b));
+	if (!key)
+		return MINT_ENOMEM;
+	uintptr_t n = mint_hashmap_get(&doc->next_suffix, mint_span_str(key), &v) ? (uintptr_t)v : 2;
+	int rc = 0;
+	do {
+		b->len = base;
+		rc = mint_buf_printf(b, "-%lu", (unsigned long)n++);
+	} while (!rc && taken(doc, mint_buf_cstr(b)));
+	if (!rc && mint_hashmap_put(&doc->next_suffix, mint_span_str(key), (void *)n))
+		rc = MINT_ENOMEM;
+	return rc;
+}
+
+static bool id_is_taken(struct spdx_doc *doc, const char *id)
+{
+	return spdx_id_kind(doc, id) != 0;
+}
+
 const char *spdx_new_id(struct spdx_doc *doc, const char *prefix, struct mint_span s,
 			enum spdx_id_kind kind)
 {
 	struct mint_buf b = MINT_BUF_INIT;
 	const char *id = NULL;
 	int rc = sanitized_id(&b, prefix, s);
-	size_t base = b.len;
-	for (unsigned n = 2; !rc && spdx_id_kind(doc, mint_buf_cstr(&b)); n++) {
-		b.len = base;
-		rc = mint_buf_printf(&b, "-%u", n);
-	}
+	if (!rc)
+		rc = next_free(doc, &b, id_is_taken);
 	if (!rc)
 		id = spdx_strdup(doc, mint_buf_span(&b));
 	if (id && mint_hashmap_put(&doc->ids, mint_span_str(id), (void *)(uintptr_t)kind))
@@ -206,6 +232,11 @@ static int license_ref(void *ctx, struct mint_span ref)
 	return text ? add_license(c->doc, id, text, true) : oom(c->doc);
 }
 
+static bool license_id_taken(struct spdx_doc *doc, const char *id)
+{
+	return mint_hashmap_get(&doc->lic_ids, mint_span_str(id), NULL);
+}
+
 /* A license field that is no expression becomes a LicenseRef-mint-... of
  * its own, the field itself as the text; the same field, the same id. */
 static int license_of_text(struct spdx_doc *doc, const char *field, const char **out)
@@ -219,11 +250,8 @@ static int license_of_text(struct spdx_doc *doc, const char *field, const char *
 	int rc = mint_buf_puts(&b, "LicenseRef-mint-");
 	for (size_t i = 0; !rc && field[i] && i < 96; i++)
 		rc = mint_buf_putc(&b, id_char(field[i]) ? field[i] : '-');
-	size_t base = b.len;
-	for (unsigned n = 2; !rc && mint_hashmap_get(&doc->lic_ids, mint_buf_span(&b), NULL); n++) {
-		b.len = base;
-		rc = mint_buf_printf(&b, "-%u", n);
-	}
+	if (!rc)
+		rc = next_free(doc, &b, license_id_taken);
 	char *id = rc ? NULL : spdx_strdup(doc, mint_buf_span(&b));
 	char *text = spdx_strdup(doc, mint_span_str(field));
 	mint_buf_free(&b);
@@ -808,6 +836,7 @@ static void doc_free(struct spdx_doc *doc)
 	mint_hashmap_free(&doc->lic_text);
 	mint_hashmap_free(&doc->apk_ids);
 	mint_hashmap_free(&doc->merged);
+	mint_hashmap_free(&doc->next_suffix);
 	mint_arena_free(&doc->arena);
 }
 

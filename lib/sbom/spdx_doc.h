@@ -74,6 +74,7 @@ struct spdx_doc {
 	struct mint_hashmap lic_text; /* license text -> its LicenseRef id */
 	struct mint_hashmap apk_ids;  /* "name\nversion" of each apk -> its SPDXID */
 	struct mint_hashmap merged;   /* a shipped SPDXID, sanitized -> its id here */
+	struct mint_hashmap next_suffix; /* an id taken -> the next -N to try for it */
 	size_t *apk_pkg;              /* model package index -> index into pkgs */
 	const char *container_id;     /* what CONTAINS the apks: the one layer, or the image */
 	const char *os_supplier;      /* "Organization: <OS name>", or NULL */

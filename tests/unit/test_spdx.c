@@ -292,6 +292,27 @@ static void test_spdx_names_that_sanitize_alike_get_ids_of_their_own(void **stat
 	json_decref(doc);
 }
 
+static void test_spdx_many_files_that_sanitize_alike_get_ids_of_their_own(void **state)
+{
+	struct sbom_fixture *fx = *state;
+	struct mint_sbom_image img = fx->img[1];
+	struct mint_sbom_file files[300];
+	char paths[300][8];
+	for (size_t i = 0; i < 300; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "a%c%c", 33 + (int)(i % 15), 58 + (int)(i / 15));
+		if (paths[i][2] >= 'A' && paths[i][2] <= 'Z')
+			paths[i][2] = '~'; /* keep every path an id of '-'s */
+		files[i] = (struct mint_sbom_file){ .path = paths[i], .owner = MINT_SBOM_BY_MINT };
+	}
+	img.has_files = true;
+	img.files = files;
+	img.n_files = 300;
+	json_t *doc = image_doc(&img);
+	assert_spdx_rules(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "files")), 300);
+	json_decref(doc);
+}
+
 static void test_spdx_refuses_a_manifest_digest_that_is_not_sha256(void **state)
 {
 	struct sbom_fixture *fx = *state;
@@ -356,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_spdx_vcs_checkout_is_a_source_package),
 		cmocka_unit_test(test_spdx_image_without_os_release_has_an_unknown_os),
 		cmocka_unit_test(test_spdx_names_that_sanitize_alike_get_ids_of_their_own),
+		cmocka_unit_test(test_spdx_many_files_that_sanitize_alike_get_ids_of_their_own),
 		cmocka_unit_test(test_spdx_refuses_a_manifest_digest_that_is_not_sha256),
 		cmocka_unit_test(test_spdx_index_is_a_variant_of_each_image),
 		cmocka_unit_test(test_spdx_index_without_images_is_refused),
