@@ -24,7 +24,14 @@ missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The CycloneDX schema check runs on node; scripts/npm-deps.sh installs its
+# npm packages. Debian's nodejs and npm only when there is no npm at all: a
+# node from elsewhere (with its own npm) must not be replaced.
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -eq 0 ]; then
+	"$(dirname "$0")/npm-deps.sh"
+	exit 0
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 SUDO=""
@@ -32,3 +39,4 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"$(dirname "$0")/npm-deps.sh"
