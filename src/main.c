@@ -12,6 +12,7 @@ static const struct cli_command top_commands[] = {
 	{ "build", cmd_build, "build an OCI image from an apko configuration" },
 	{ "build-minirootfs", cmd_build_minirootfs, "the root file system of one arch as a tar" },
 	{ "lock", cmd_lock, "resolve a configuration into an apko-compatible lock file" },
+	{ "sbom", cmd_sbom, "SPDX and CycloneDX SBOMs of an existing image" },
 	{ "show-config", cmd_show_config, "print an apko image configuration as apko's JSON" },
 	{ "show-packages", cmd_show_packages, "the packages an apko configuration resolves to" },
 };
