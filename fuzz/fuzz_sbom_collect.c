@@ -17,7 +17,8 @@ static void check_model(const struct mint_sbom_image *img)
 	for (size_t i = 0; i < img->n_files; i++) {
 		if (i && strcmp(img->files[i - 1].path, img->files[i].path) >= 0)
 			__builtin_trap();
-		if (img->files[i].owner != MINT_SBOM_BY_MINT && img->files[i].owner >= img->n_packages)
+		size_t owner = img->files[i].owner;
+		if (owner != MINT_SBOM_BY_MINT && owner >= img->n_packages)
 			__builtin_trap();
 	}
 	for (size_t i = 0; i < img->n_packages; i++) {

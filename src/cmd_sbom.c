@@ -141,7 +141,8 @@ static int open_image(const char *arg, struct mint_oci_image **oci, const char *
 		}
 	}
 	mint_err_set_file(err, arg);
-	return mint_err_set(err, MINT_ENOTFOUND, "no such image (a layout directory, DIR:TAG or a tar)");
+	return mint_err_set(err, MINT_ENOTFOUND,
+			    "no such image (a layout directory, DIR:TAG or a tar)");
 }
 
 /* The repository of a reference: "reg:5000/a/b:1.2" -> "reg:5000/a/b". */
@@ -150,7 +151,8 @@ static char *repository_of(const char *ref)
 	const char *at = strchr(ref, '@');
 	size_t len = at ? (size_t)(at - ref) : strlen(ref);
 	const char *slash = memrchr(ref, '/', len);
-	const char *colon = memrchr(slash ? slash : ref, ':', len - (size_t)((slash ? slash : ref) - ref));
+	const char *name = slash ? slash : ref;
+	const char *colon = memrchr(name, ':', len - (size_t)(name - ref));
 	if (colon)
 		len = (size_t)(colon - ref);
 	return strndup(ref, len);

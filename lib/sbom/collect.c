@@ -14,8 +14,9 @@
  * SHA-256 and SHA-1 when files are hashed, and skipped otherwise. Symlinks
  * are all remembered (they are small) so that paths resolve inside the
  * root at the end as they would in the image: etc/os-release ->
- * ../usr/lib/os-release, lib/apk -> ../usr/lib/apk. A kept path that is a link makes its target kept too,
- * when the target comes later in the walk (it does in these two cases).
+ * ../usr/lib/os-release, lib/apk -> ../usr/lib/apk. A kept path that is
+ * a link makes its target kept too, when the target comes later in the
+ * walk (it does in these two cases).
  *
  * Shipped SBOMs are looked up as apko does (pkg/sbom/generator/spdx):
  * <name>-<version>.spdx.json, then <name>-<version without -rN>.spdx.json,
@@ -207,59 +208,61 @@ static int link_target_path(const char *link_path, const char *target, struct mi
 	return 0;
 }
 
+/* Moves the first component of *rest (up to its first '/') into *comp. */
+static int pop_component(struct mint_buf *rest, struct mint_buf *comp)
+{
+	char *slash = memchr(rest->data, '/', rest->len);
+	size_t len = slash ? (size_t)(slash - rest->data) : rest->len;
+	size_t skip = slash ? len + 1 : len;
+	if (buf_clear(comp) || mint_buf_append(comp, rest->data, len))
+		return MINT_ENOMEM;
+	memmove(rest->data, rest->data + skip, rest->len - skip + 1);
+	rest->len -= skip;
+	return 0;
+}
+
+/* *rest becomes link + "/" + *rest (scratch is used and swapped in). */
+static int splice_link(struct mint_buf *rest, struct mint_buf *scratch, const char *link)
+{
+	if (buf_clear(scratch) || mint_buf_puts(scratch, link) ||
+	    (rest->len && mint_buf_putc(scratch, '/')) ||
+	    mint_buf_append_span(scratch, mint_buf_span(rest)))
+		return MINT_ENOMEM;
+	struct mint_buf swap = *rest;
+	*rest = *scratch;
+	*scratch = swap;
+	return 0;
+}
+
 /* Resolves path inside the root through the recorded symlinks (the last
  * component too when follow_last) into out. 0, 1 when it leaves the root or
  * loops, or MINT_ENOMEM. */
 static int resolve(const struct mint_sbom_collector *c, const char *path, bool follow_last,
 		   struct mint_buf *out)
 {
-	struct mint_buf rest = MINT_BUF_INIT, next = MINT_BUF_INIT;
+	struct mint_buf rest = MINT_BUF_INIT, comp = MINT_BUF_INIT, scratch = MINT_BUF_INIT;
 	unsigned hops = 0;
-	int rc = 0;
-	if (buf_clear(out) || mint_buf_puts(&rest, path)) {
-		rc = MINT_ENOMEM;
-		goto out;
-	}
-	while (rest.len) {
-		char *slash = memchr(rest.data, '/', rest.len);
-		size_t comp_len = slash ? (size_t)(slash - rest.data) : rest.len;
-		size_t skip = slash ? comp_len + 1 : comp_len;
-		struct mint_buf comp = MINT_BUF_INIT;
-		if (mint_buf_append(&comp, rest.data, comp_len)) {
-			rc = MINT_ENOMEM;
-			goto out;
-		}
-		memmove(rest.data, rest.data + skip, rest.len - skip + 1);
-		rest.len -= skip;
-		size_t before = out->len;
-		bool inside = walk_lexically(out, mint_buf_cstr(&comp), &rc);
-		mint_buf_free(&comp);
-		if (!inside) {
+	int rc = buf_clear(out) || mint_buf_puts(&rest, path) ? MINT_ENOMEM : 0;
+	while (!rc && rest.len) {
+		size_t parent_len = out->len;
+		rc = pop_component(&rest, &comp);
+		if (!rc && !walk_lexically(out, comp.data, &rc))
 			rc = rc ? rc : 1;
-			goto out;
-		}
-		const struct rec *r = out->len > before ? rec_get(c, out->data) : NULL;
+		if (rc)
+			break;
+		const struct rec *r = out->len > parent_len ? rec_get(c, out->data) : NULL;
 		if (!r || r->type != MINT_TAR_SYMLINK || (!rest.len && !follow_last))
 			continue;
-		if (++hops > MAX_LINK_HOPS) {
+		if (++hops > MAX_LINK_HOPS)
 			rc = 1;
-			goto out;
-		}
-		mint_buf_reset(&next);
-		if (mint_buf_puts(&next, r->link) || (rest.len && mint_buf_putc(&next, '/')) ||
-		    mint_buf_append_span(&next, mint_buf_span(&rest)) || !mint_buf_cstr(&next)) {
-			rc = MINT_ENOMEM;
-			goto out;
-		}
-		struct mint_buf swap = rest;
-		rest = next;
-		next = swap;
-		out->len = r->link[0] == '/' ? 0 : before;
+		else
+			rc = splice_link(&rest, &scratch, r->link);
+		out->len = r->link[0] == '/' ? 0 : parent_len;
 		out->data[out->len] = '\0';
 	}
-out:
 	mint_buf_free(&rest);
-	mint_buf_free(&next);
+	mint_buf_free(&comp);
+	mint_buf_free(&scratch);
 	return rc;
 }
 
@@ -317,61 +320,95 @@ static int want_link_target(struct mint_sbom_collector *c, const struct rec *r)
 	return rc;
 }
 
+/* SHA-256 and SHA-1 of one file, when files are hashed. */
+struct file_hashes {
+	bool on;
+	struct mint_hash sha256, sha1;
+};
+
+static int hashes_start(struct file_hashes *h, bool on)
+{
+	memset(h, 0, sizeof(*h));
+	h->on = on;
+	if (on && (mint_hash_init(&h->sha256, MINT_HASH_SHA256) ||
+		   mint_hash_init(&h->sha1, MINT_HASH_SHA1)))
+		return MINT_ENOMEM;
+	return 0;
+}
+
+static int hashes_update(struct file_hashes *h, const void *data, size_t len)
+{
+	if (h->on && (mint_hash_update(&h->sha256, data, len) ||
+		      mint_hash_update(&h->sha1, data, len)))
+		return MINT_ENOMEM;
+	return 0;
+}
+
+static int hashes_finish(struct file_hashes *h, struct rec *r)
+{
+	unsigned char d256[MINT_HASH_MAX_BYTES], d1[MINT_HASH_MAX_BYTES];
+	if (!h->on)
+		return 0;
+	if (mint_hash_final(&h->sha256, d256) || mint_hash_final(&h->sha1, d1))
+		return MINT_ENOMEM;
+	memcpy(r->sha256, d256, sizeof(r->sha256));
+	memcpy(r->sha1, d1, sizeof(r->sha1));
+	r->hashed = true;
+	return 0;
+}
+
+static void hashes_free(struct file_hashes *h)
+{
+	mint_hash_free(&h->sha256);
+	mint_hash_free(&h->sha1);
+}
+
+/* Pulls the record's size bytes from src through the hashes and, for a
+ * kept file, into its content. */
+static int pull_content(struct mint_sbom_collector *c, struct rec *r, struct mint_source *src,
+			struct file_hashes *h, struct mint_err *err)
+{
+	for (uint64_t left = r->size; left;) {
+		size_t got = 0, want = left < CHUNK_BYTES ? (size_t)left : CHUNK_BYTES;
+		int rc = src->read(src->ctx, c->chunk, want, &got, err);
+		if (rc) {
+			mint_err_prefix(err, "%s", r->path);
+			return rc;
+		}
+		if (!got || got > want)
+			return mint_err_set(err, MINT_ETRUNCATED,
+					    "%s: content ended after %llu of %llu bytes", r->path,
+					    (unsigned long long)(r->size - left),
+					    (unsigned long long)r->size);
+		left -= got;
+		if (hashes_update(h, c->chunk, got) ||
+		    (r->kept && mint_buf_append(&r->content, c->chunk, got)))
+			return mint_err_set(err, MINT_ENOMEM, "%s: out of memory", r->path);
+	}
+	return 0;
+}
+
 static int read_content(struct mint_sbom_collector *c, struct rec *r, struct mint_source *src,
 			struct mint_err *err)
 {
-	struct mint_hash h256 = { 0 }, h1 = { 0 };
-	unsigned char d256[MINT_HASH_MAX_BYTES], d1[MINT_HASH_MAX_BYTES];
-	uint64_t left = r->size;
-	int rc = 0;
+	struct file_hashes h;
 	if (r->kept && r->size > c->opts.max_file_bytes)
-		return mint_err_set(err, MINT_ELIMIT, "%s: %llu bytes, more than the %zu read whole",
-				    r->path, (unsigned long long)r->size, c->opts.max_file_bytes);
+		return mint_err_set(err, MINT_ELIMIT,
+				    "%s: %llu bytes, more than the %zu read whole", r->path,
+				    (unsigned long long)r->size, c->opts.max_file_bytes);
 	if (!src && r->size)
 		return mint_err_set(err, MINT_EINVAL, "%s: no content given for %llu bytes",
 				    r->path, (unsigned long long)r->size);
-	if (r->kept && mint_buf_reserve(&r->content, (size_t)r->size + 1))
+	if (r->kept && buf_clear(&r->content))
 		return mint_err_set(err, MINT_ENOMEM, "%s: out of memory", r->path);
-	if (c->opts.hash_files &&
-	    (mint_hash_init(&h256, MINT_HASH_SHA256) || mint_hash_init(&h1, MINT_HASH_SHA1))) {
+	int rc = hashes_start(&h, c->opts.hash_files) ? MINT_ENOMEM : 0;
+	if (!rc)
+		rc = pull_content(c, r, src, &h, err);
+	else
+		mint_err_set(err, rc, "%s: out of memory", r->path);
+	if (!rc && hashes_finish(&h, r))
 		rc = mint_err_set(err, MINT_ENOMEM, "%s: out of memory", r->path);
-		goto out;
-	}
-	while (left) {
-		size_t got = 0, want = left < CHUNK_BYTES ? (size_t)left : CHUNK_BYTES;
-		rc = src->read(src->ctx, c->chunk, want, &got, err);
-		if (rc) {
-			mint_err_prefix(err, "%s", r->path);
-			goto out;
-		}
-		if (!got || got > want) {
-			rc = mint_err_set(err, MINT_ETRUNCATED, "%s: content ended after %llu of %llu bytes",
-					  r->path, (unsigned long long)(r->size - left),
-					  (unsigned long long)r->size);
-			goto out;
-		}
-		left -= got;
-		if ((c->opts.hash_files && (mint_hash_update(&h256, c->chunk, got) ||
-					    mint_hash_update(&h1, c->chunk, got))) ||
-		    (r->kept && mint_buf_append(&r->content, c->chunk, got))) {
-			rc = mint_err_set(err, MINT_ENOMEM, "%s: out of memory", r->path);
-			goto out;
-		}
-	}
-	if (c->opts.hash_files) {
-		if (mint_hash_final(&h256, d256) || mint_hash_final(&h1, d1)) {
-			rc = mint_err_set(err, MINT_ENOMEM, "%s: out of memory", r->path);
-			goto out;
-		}
-		memcpy(r->sha256, d256, sizeof(r->sha256));
-		memcpy(r->sha1, d1, sizeof(r->sha1));
-		r->hashed = true;
-	}
-	if (r->kept && !mint_buf_cstr(&r->content))
-		rc = mint_err_set(err, MINT_ENOMEM, "%s: out of memory", r->path);
-out:
-	mint_hash_free(&h256);
-	mint_hash_free(&h1);
+	hashes_free(&h);
 	return rc;
 }
 
@@ -704,7 +741,8 @@ static int find_shipped_sbom(const struct mint_sbom_collector *c, struct mint_sb
 	for (int attempt = 0; !rc && !r && attempt < 3; attempt++) {
 		mint_buf_reset(&path);
 		if (attempt == 0)
-			rc = mint_buf_printf(&path, SBOM_DIR "/%s-%s.spdx.json", p->name, p->version);
+			rc = mint_buf_printf(&path, SBOM_DIR "/%s-%s.spdx.json", p->name,
+					     p->version);
 		else if (attempt == 1)
 			rc = mint_buf_printf(&path, SBOM_DIR "/%s-%.*s.spdx.json", p->name,
 					     (int)version_without_release(p->version), p->version);
@@ -755,7 +793,8 @@ static int owners_build(const struct mint_sbom_collector *c,
 			const struct mint_apk_installed_dir *dd = &db->pkgs[i].dirs[d];
 			rc = resolve(c, dd->path, true, &dir);
 			if (rc == 1) /* a directory that leaves the root: keep its text */
-				rc = buf_clear(&dir) || mint_buf_puts(&dir, dd->path) ? MINT_ENOMEM : 0;
+				rc = buf_clear(&dir) || mint_buf_puts(&dir, dd->path) ? MINT_ENOMEM
+										       : 0;
 			for (size_t f = 0; !rc && f < dd->n_files; f++)
 				rc = add_owner(o, dir.data, dd->files[f].name, i);
 		}

@@ -109,7 +109,8 @@ static void test_collect_db_packages_in_db_order_with_metadata(void **state)
 	assert_string_equal(img.packages[0].info.license, "MIT");
 	assert_string_equal(img.packages[0].info.maintainer, "Someone <s@example.org>");
 	assert_string_equal(img.packages[0].info.url, "https://musl.libc.org/");
-	assert_string_equal(img.packages[0].info.commit, "0123456789abcdef0123456789abcdef01234567");
+	assert_string_equal(img.packages[0].info.commit,
+			    "0123456789abcdef0123456789abcdef01234567");
 	assert_string_equal(img.packages[0].info.identity, "Q1aaaaaaaaaaaaaaaaaaaaaaaaaaa=");
 	assert_string_equal(img.packages[1].info.name, "busybox");
 	assert_string_equal(img.packages[2].info.origin, "app-src");
@@ -339,7 +340,8 @@ static void test_collect_shipped_sbom_lookup_exact_then_without_release_then_nam
 	assert_string_equal(img.packages[0].shipped_sbom_path,
 			    "var/lib/db/sbom/exact-1.0-r3.spdx.json");
 	assert_string_equal(mint_buf_cstr(&img.packages[1].shipped_sbom), "{\"norel\":1}");
-	assert_string_equal(img.packages[1].shipped_sbom_path, "var/lib/db/sbom/norel-2.0.spdx.json");
+	assert_string_equal(img.packages[1].shipped_sbom_path,
+			    "var/lib/db/sbom/norel-2.0.spdx.json");
 	assert_string_equal(mint_buf_cstr(&img.packages[2].shipped_sbom), "{\"bare\":1}");
 	assert_string_equal(img.packages[2].shipped_sbom_path, "var/lib/db/sbom/bare.spdx.json");
 	assert_int_equal(img.packages[3].shipped_sbom.len, 0);
@@ -533,7 +535,8 @@ static const struct tar_item golden_like[] = {
 	{ "lib", MINT_TAR_DIR, NULL, NULL },
 	{ "lib/apk", MINT_TAR_SYMLINK, NULL, "../usr/lib/apk" },
 	{ "usr/lib/apk/db/installed", 0,
-	  "P:pretend-baselayout\nV:1.0.0-r0\nF:var/lib/db/sbom\nR:pretend-baselayout-1.0.0-r0.spdx.json\n\n"
+	  "P:pretend-baselayout\nV:1.0.0-r0\n"
+	  "F:var/lib/db/sbom\nR:pretend-baselayout-1.0.0-r0.spdx.json\n\n"
 	  "P:replayout\nV:1.0.0-r0\nD:pretend-baselayout\nF:etc\nR:os-release\n\n", NULL },
 	{ "var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json", 0, "{\"a\":1}\n", NULL },
 };
@@ -563,8 +566,8 @@ static void test_collect_tar_fills_os_packages_shipped_sbom_and_files(void **sta
 	assert_int_equal(img.packages[1].shipped_sbom.len, 0);
 	assert_int_equal(img.n_files, 3);
 	assert_int_equal(file_at(&img, "etc/os-release")->owner, 1);
-	assert_int_equal(file_at(&img,
-				 "var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json")->owner, 0);
+	const char *shipped = "var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json";
+	assert_int_equal(file_at(&img, shipped)->owner, 0);
 	assert_int_equal(file_at(&img, "usr/lib/apk/db/installed")->owner, MINT_SBOM_BY_MINT);
 	mint_sbom_image_free(&img);
 	mint_buf_free(&tar);
@@ -679,7 +682,8 @@ static void test_collect_plan_reads_package_and_generated_content(void **state)
 	(void)state;
 	static const struct test_entry base[] = {
 		{ .path = "etc", .type = MINT_TAR_DIR },
-		{ .path = "etc/os-release", .type = MINT_TAR_SYMLINK, .link = "../usr/lib/os-release" },
+		{ .path = "etc/os-release", .type = MINT_TAR_SYMLINK,
+		  .link = "../usr/lib/os-release" },
 		{ .path = "usr", .type = MINT_TAR_DIR },
 		{ .path = "usr/bin", .type = MINT_TAR_DIR },
 		{ .path = "usr/bin/tool", .content = "tool bytes" },
