@@ -9,6 +9,7 @@ int cmd_build_minirootfs(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
 int cmd_rebuild(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);
 int cmd_show_packages(int argc, char **argv);
 

@@ -14,6 +14,7 @@ static const struct cli_command top_commands[] = {
 	{ "diff", cmd_diff, "what differs between two images: config fields and files" },
 	{ "lock", cmd_lock, "resolve a configuration into an apko-compatible lock file" },
 	{ "rebuild", cmd_rebuild, "rebuild an image from its locked config and compare" },
+	{ "sbom", cmd_sbom, "SPDX and CycloneDX SBOMs of an existing image" },
 	{ "show-config", cmd_show_config, "print an apko image configuration as apko's JSON" },
 	{ "show-packages", cmd_show_packages, "the packages an apko configuration resolves to" },
 };

@@ -126,6 +126,22 @@ int mint_sbom_collector_entry(struct mint_sbom_collector *c, const char *path,
 int mint_sbom_collector_finish(struct mint_sbom_collector *c, struct mint_sbom_image *img,
 			       struct mint_err *err);
 void mint_sbom_collector_free(struct mint_sbom_collector *c);
+/* Whether the collector reads the content of a regular file at path (a
+ * clean path, as entries are named after cleaning): adapters open content
+ * only then and pass NULL otherwise. */
+bool mint_sbom_collector_wants_content(const struct mint_sbom_collector *c, const char *path);
+/* One layer's tar (names cleaned; untrusted: errors carry the entry's
+ * offset). Layers go in bottom-up order; a later layer's entry replaces an
+ * earlier one at the same path, and its whiteouts (".wh.<name>",
+ * ".wh..wh..opq") remove what the layers below had there. */
+int mint_sbom_collector_add_tar(struct mint_sbom_collector *c, struct mint_source tar,
+				struct mint_err *err);
+
+/* os-release text (KEY=value lines, shell quoting, # comments) into *out,
+ * present set; unknown keys and malformed lines are skipped, a later key
+ * wins. 0 or MINT_ENOMEM (*out then zeroed). Free with mint_sbom_os_free. */
+int mint_sbom_os_release_parse(struct mint_span text, struct mint_sbom_os *out);
+void mint_sbom_os_free(struct mint_sbom_os *os);
 
 /* Adapters: the plan's walk (content through reader), or a layer's tar. */
 int mint_sbom_collect_plan(const struct mint_image_plan *p,
