@@ -19,6 +19,8 @@
 #include "commands.h"
 #include "image_cli.h"
 #include "mint/oci_archive.h"
+#include "mint/oci_image.h"
+#include "sbom_cli.h"
 
 static const char usage[] =
 	"usage: mint build [options] CONFIG TAG OUT\n"
@@ -32,7 +34,11 @@ static const char usage[] =
 	"      --build-date DATE     RFC 3339 date for files and the image (default: the\n"
 	"                            newest package build time); SOURCE_DATE_EPOCH wins\n"
 	"      --lockfile FILE       install exactly the packages of this lock (mint lock)\n"
-	"      --sbom-path DIR       where SBOMs go (SBOM writing comes with its own issue)\n"
+	"      --sbom-path DIR       where the SBOMs go (default: the directory holding OUT):\n"
+	"                            sbom-<arch>.spdx.json, sbom-index.spdx.json, .cdx.json\n"
+	"      --sbom-formats LIST   spdx,cyclonedx (default both)\n"
+	"      --sbom-files          list every regular file with its hashes and owner\n"
+	"      --no-sbom             write no SBOM\n"
 	"      --vcs, --no-vcs       a config without vcs-url gets the git origin and HEAD\n"
 	"                            commit of its checkout as source/revision (default on)\n"
 	"  -j, --threads N           compression threads per layer (default: all CPUs)\n";
@@ -40,7 +46,11 @@ static const char usage[] =
 struct build_args {
 	struct image_cli c;
 	unsigned threads;
+	bool sbom;
+	struct sbom_args sbom_args;
 };
+
+enum { OPT_SBOM = 4100, OPT_NO_SBOM, OPT_SBOM_FORMATS, OPT_SBOM_FILES };
 
 static int handle_option(void *ctx, int opt, const char *arg)
 {
@@ -52,6 +62,12 @@ static int handle_option(void *ctx, int opt, const char *arg)
 			return cli_usage_error("mint build", "--threads is 1..64, not '%s'", arg);
 		a->threads = (unsigned)n;
 		return 0;
+	}
+	switch (opt) {
+	case OPT_SBOM: a->sbom = true; return 0;
+	case OPT_NO_SBOM: a->sbom = false; return 0;
+	case OPT_SBOM_FILES: a->sbom_args.files = true; return 0;
+	case OPT_SBOM_FORMATS: return sbom_cli_parse_formats(&a->sbom_args, "mint build", arg);
 	}
 	return 1;
 }
@@ -66,6 +82,10 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 		{ "vcs", no_argument, NULL, IMAGE_OPT_VCS },
 		{ "no-vcs", no_argument, NULL, IMAGE_OPT_NO_VCS },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "sbom", no_argument, NULL, OPT_SBOM },
+		{ "no-sbom", no_argument, NULL, OPT_NO_SBOM },
+		{ "sbom-formats", required_argument, NULL, OPT_SBOM_FORMATS },
+		{ "sbom-files", no_argument, NULL, OPT_SBOM_FILES },
 		{ 0 },
 	};
 	int rc = image_cli_parse(&a->c, argc, argv, usage, long_opts, "j:", handle_option, a);
@@ -162,6 +182,36 @@ static int publish_layout(const char *tmp, const char *out, struct mint_err *err
 	return rc;
 }
 
+/* The directory holding out: where SBOMs go by default. */
+static char *dir_of(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	return slash ? strndup(out, slash == out ? 1 : (size_t)(slash - out)) : strdup(".");
+}
+
+/* The SBOMs of the image in the temporary layout, read back through the
+ * same code as `mint sbom`, so the two commands agree byte for byte. */
+static int write_sboms(struct build_args *a, const char *layout, const char *tag,
+		       const char *out, struct mint_err *err)
+{
+	struct mint_oci_image *oci = NULL;
+	char *name = sbom_cli_repository_of(tag);
+	char *dir = a->c.sbom_path ? NULL : dir_of(out);
+	struct sbom_args s = a->sbom_args;
+	s.sbom_path = a->c.sbom_path ? a->c.sbom_path : dir;
+	s.listing = stderr;
+	int rc = name && s.sbom_path ? mint_oci_image_open(layout, &oci, err)
+				     : mint_err_set(err, MINT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = sbom_cli_write(&s, oci, name, err);
+	if (rc)
+		mint_err_prefix(err, "SBOM");
+	mint_oci_image_free(oci);
+	free(name);
+	free(dir);
+	return rc;
+}
+
 static int build(struct build_args *a, const char *tag, const char *out)
 {
 	struct mint_image_packages pkgs;
@@ -185,6 +235,8 @@ static int build(struct build_args *a, const char *tag, const char *out)
 	};
 	if (!rc)
 		rc = mint_image_build(&o, &res, &err);
+	if (!rc && a->sbom)
+		rc = write_sboms(a, tmp, tag, out, &err);
 	if (!rc && out_is_dir)
 		rc = publish_layout(tmp, out, &err);
 	else if (!rc)
@@ -201,7 +253,7 @@ static int build(struct build_args *a, const char *tag, const char *out)
 
 int cmd_build(int argc, char **argv)
 {
-	struct build_args a = { 0 };
+	struct build_args a = { .sbom = true, .sbom_args = { .spdx = true, .cyclonedx = true } };
 	image_cli_init(&a.c, "mint build");
 	int rc = parse_args(&a, argc, argv);
 	if (!rc)

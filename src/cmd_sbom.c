@@ -23,6 +23,7 @@
 #include "mint/image_config.h"
 #include "mint/oci_image.h"
 #include "mint/sbom.h"
+#include "sbom_cli.h"
 
 static const char usage[] =
 	"usage: mint sbom [options] IMAGE\n"
@@ -44,14 +45,6 @@ static const char usage[] =
 
 enum { OPT_SBOM_PATH = 5000, OPT_SBOM_FORMATS, OPT_SBOM_FILES, OPT_NAME };
 
-struct sbom_args {
-	const char *sbom_path;
-	bool spdx, cyclonedx;
-	bool files;
-	const char *name;
-	const char *image;
-};
-
 /* What one image of the index needs besides the model: storage for the
  * strings the model borrows. */
 struct arch_image {
@@ -62,12 +55,12 @@ struct arch_image {
 	struct mint_strlist media_types;
 };
 
-static int parse_formats(struct sbom_args *a, const char *list)
+int sbom_cli_parse_formats(struct sbom_args *a, const char *cmd, const char *list)
 {
 	char *copy = strdup(list), *save = NULL;
 	int rc = 0;
 	if (!copy)
-		return cli_usage_error("mint sbom", "out of memory");
+		return cli_usage_error(cmd, "out of memory");
 	a->spdx = a->cyclonedx = false;
 	for (char *f = strtok_r(copy, ",", &save); f && !rc; f = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(f, "spdx"))
@@ -75,12 +68,12 @@ static int parse_formats(struct sbom_args *a, const char *list)
 		else if (!strcmp(f, "cyclonedx"))
 			a->cyclonedx = true;
 		else
-			rc = cli_usage_error("mint sbom", "--sbom-formats: '%s' is neither spdx "
+			rc = cli_usage_error(cmd, "--sbom-formats: '%s' is neither spdx "
 					     "nor cyclonedx", f);
 	}
 	free(copy);
 	if (!rc && !a->spdx && !a->cyclonedx)
-		rc = cli_usage_error("mint sbom", "--sbom-formats names no format");
+		rc = cli_usage_error(cmd, "--sbom-formats names no format");
 	return rc;
 }
 
@@ -100,7 +93,7 @@ static int parse_args(struct sbom_args *a, int argc, char **argv)
 		switch (opt) {
 		case 'h': fputs(usage, stdout); return -1;
 		case OPT_SBOM_PATH: a->sbom_path = optarg; break;
-		case OPT_SBOM_FORMATS: rc = parse_formats(a, optarg); break;
+		case OPT_SBOM_FORMATS: rc = sbom_cli_parse_formats(a, "mint sbom", optarg); break;
 		case OPT_SBOM_FILES: a->files = true; break;
 		case OPT_NAME: a->name = optarg; break;
 		default: return CLI_EXIT_USAGE;
@@ -146,7 +139,7 @@ static int open_image(const char *arg, struct mint_oci_image **oci, const char *
 }
 
 /* The repository of a reference: "reg:5000/a/b:1.2" -> "reg:5000/a/b". */
-static char *repository_of(const char *ref)
+char *sbom_cli_repository_of(const char *ref)
 {
 	const char *at = strchr(ref, '@');
 	size_t len = at ? (size_t)(at - ref) : strlen(ref);
@@ -366,7 +359,7 @@ static int write_doc(const struct sbom_args *args, const char *stem, const char 
 		return mint_err_set(err, MINT_ELIMIT, "--sbom-path is too long");
 	int rc = mint_file_write_atomic(path, doc->data ? doc->data : "", doc->len, 0644, err);
 	if (!rc)
-		printf("%s\n", path);
+		fprintf(args->listing ? args->listing : stdout, "%s\n", path);
 	return rc;
 }
 
@@ -421,8 +414,8 @@ static int prepare_dir(const char *dir, struct mint_err *err)
 }
 
 /* Every image of the index, then the index over them. */
-static int run(const struct sbom_args *args, struct mint_oci_image *oci, const char *name,
-	       struct mint_err *err)
+int sbom_cli_write(const struct sbom_args *args, struct mint_oci_image *oci, const char *name,
+		   struct mint_err *err)
 {
 	size_t n = mint_oci_image_count(oci);
 	struct mint_sbom_image *imgs = calloc(n ? n : 1, sizeof(*imgs));
@@ -469,12 +462,12 @@ int cmd_sbom(int argc, char **argv)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	rc = open_image(args.image, &oci, &tag, &err);
 	if (!rc) {
-		name = args.name ? strdup(args.name) : tag ? repository_of(tag) : strdup("image");
+		name = args.name ? strdup(args.name) : tag ? sbom_cli_repository_of(tag) : strdup("image");
 		if (!name)
 			rc = mint_err_set(&err, MINT_ENOMEM, "out of memory");
 	}
 	if (!rc)
-		rc = run(&args, oci, name, &err);
+		rc = sbom_cli_write(&args, oci, name, &err);
 	free(name);
 	mint_oci_image_free(oci);
 	return rc ? cli_fail(&err) : CLI_EXIT_OK;
