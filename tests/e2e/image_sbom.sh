@@ -57,6 +57,24 @@ if not any(u.startswith("pkg:apk/") and "/replayout@1.0.0-r0?arch=x86_64" in u f
     print("no apk purl for replayout", purls[:5]); sys.exit(1)
 PY
 
+# the bundled example, built from the project root as `make demo` does
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -d "$ROOT/../shared/fixtures/upstream" ]; then
+	mkdir -p "$WORK/example"
+	expect_exit 0 "the example image with its SBOMs" sh -c "cd '$ROOT' && exec '$MINT' build --cache-dir '$WORK/cache' --sbom-files --sbom-path '$WORK/example' examples/images/fixture-base.yaml example/fixture-base:1 '$WORK/example/image.tar'"
+	"$PY" - "$WORK/example/sbom-x86_64.spdx.json" <<'PY' && pass "the example lists its three packages with apk purls" || fail "example SBOM packages"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+purls = {r["referenceLocator"].split("@")[0] for p in doc["packages"] for r in p.get("externalRefs", [])
+         if r["referenceLocator"].startswith("pkg:apk/")}
+want = {"pretend-baselayout", "replayout", "custom-ca-certs-1"}
+got = {u.rsplit("/", 1)[1] for u in purls}
+sys.exit(0 if want <= got else print(sorted(got)) or 1)
+PY
+	EXTRA_SPDX=$(ls "$WORK"/example/*.spdx.json)
+	EXTRA_CDX=$(ls "$WORK"/example/*.cdx.json)
+fi
+
 skipped=""
 validate() { # name, command...
 	local name=$1; shift
@@ -67,9 +85,9 @@ validate() { # name, command...
 	*) fail "$name: $(head -c 2000 "$WORK/v.out")" ;;
 	esac
 }
-validate spdx "$PY" "$MINT_SPDX_VALIDATE" "$WORK"/one/*.spdx.json
+validate spdx "$PY" "$MINT_SPDX_VALIDATE" "$WORK"/one/*.spdx.json ${EXTRA_SPDX:-}
 if command -v node >/dev/null; then
-	validate cyclonedx node "$MINT_CDX_VALIDATE" "$WORK"/one/*.cdx.json
+	validate cyclonedx node "$MINT_CDX_VALIDATE" "$WORK"/one/*.cdx.json ${EXTRA_CDX:-}
 else
 	skipped="$skipped cyclonedx"
 fi
