@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -32,18 +33,26 @@ static const char usage[] =
 	"sbom-<arch>.cdx.json for each architecture (apk names: x86_64, aarch64, ...)\n"
 	"and sbom-index.spdx.json / sbom-index.cdx.json for its image index, and\n"
 	"prints the paths written. IMAGE is an OCI layout directory, DIR:TAG (TAG then\n"
-	"names the image), or a tar (mint build, docker save, oci-archive).\n"
+	"names the image), or a tar (mint build, docker save, oci-archive); or an\n"
+	"apko config (.yaml, .yml, .json): the image it builds, built in a temporary\n"
+	"directory and not kept (--cache-dir and --offline apply then).\n"
 	"\n"
 	"options:\n"
 	"      --sbom-path DIR       where the documents go (default: the current directory)\n"
 	"      --sbom-formats LIST   spdx, cyclonedx, or both comma-separated (the default)\n"
 	"      --sbom-files          also list every regular file with its SHA-256 and the\n"
 	"                            package that installed it\n"
+	"      --cache-dir DIR, --offline   for a config, as for mint build\n"
 	"      --name NAME           the image's repository in purls (default: TAG without\n"
 	"                            its tag, else \"image\")\n"
 	"  -h, --help                this text\n";
 
-enum { OPT_SBOM_PATH = 5000, OPT_SBOM_FORMATS, OPT_SBOM_FILES, OPT_NAME };
+enum { OPT_SBOM_PATH = 5000, OPT_SBOM_FORMATS, OPT_SBOM_FILES, OPT_NAME, OPT_CACHE_DIR,
+       OPT_OFFLINE };
+
+/* Options only a config needs, passed on to mint build. */
+static const char *cache_dir;
+static bool offline;
 
 /* What one image of the index needs besides the model: storage for the
  * strings the model borrows. */
@@ -84,6 +93,8 @@ static int parse_args(struct sbom_args *a, int argc, char **argv)
 		{ "sbom-formats", required_argument, NULL, OPT_SBOM_FORMATS },
 		{ "sbom-files", no_argument, NULL, OPT_SBOM_FILES },
 		{ "name", required_argument, NULL, OPT_NAME },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+		{ "offline", no_argument, NULL, OPT_OFFLINE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -96,6 +107,8 @@ static int parse_args(struct sbom_args *a, int argc, char **argv)
 		case OPT_SBOM_FORMATS: rc = sbom_cli_parse_formats(a, "mint sbom", optarg); break;
 		case OPT_SBOM_FILES: a->files = true; break;
 		case OPT_NAME: a->name = optarg; break;
+		case OPT_CACHE_DIR: cache_dir = optarg; break;
+		case OPT_OFFLINE: offline = true; break;
 		default: return CLI_EXIT_USAGE;
 		}
 	}
@@ -450,6 +463,48 @@ int sbom_cli_write(const struct sbom_args *args, struct mint_oci_image *oci, con
 	return rc;
 }
 
+static bool is_config(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	struct stat st;
+	return dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml") || !strcmp(dot, ".json")) &&
+	       stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The SBOMs of the image a config builds: mint build into a temporary
+ * directory, its SBOMs where asked (their paths on stderr, the image's
+ * digest on stdout), the image itself not kept. */
+static int sbom_of_config(const struct sbom_args *a)
+{
+	char dir[] = "/tmp/mint-sbom-XXXXXX", out[64], formats[32];
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "mint: cannot create a temporary directory: %s\n", strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	snprintf(out, sizeof(out), "%s/image.tar", dir);
+	snprintf(formats, sizeof(formats), "%s%s%s", a->spdx ? "spdx" : "",
+		 a->spdx && a->cyclonedx ? "," : "", a->cyclonedx ? "cyclonedx" : "");
+	char ref[512];
+	snprintf(ref, sizeof(ref), "%s:latest", a->name ? a->name : "image");
+	const char *argv[16] = { "build", "--sbom-path", a->sbom_path, "--sbom-formats", formats };
+	int n = 5;
+	if (a->files)
+		argv[n++] = "--sbom-files";
+	if (cache_dir) {
+		argv[n++] = "--cache-dir";
+		argv[n++] = cache_dir;
+	}
+	if (offline)
+		argv[n++] = "--offline";
+	argv[n++] = a->image;
+	argv[n++] = ref;
+	argv[n++] = out;
+	int rc = cmd_build(n, (char **)argv); /* prints the image's digest */
+	unlink(out);
+	rmdir(dir);
+	return rc;
+}
+
 int cmd_sbom(int argc, char **argv)
 {
 	struct sbom_args args = { .sbom_path = ".", .spdx = true, .cyclonedx = true };
@@ -460,6 +515,8 @@ int cmd_sbom(int argc, char **argv)
 	int rc = parse_args(&args, argc, argv);
 	if (rc)
 		return rc < 0 ? CLI_EXIT_OK : rc;
+	if (is_config(args.image))
+		return sbom_of_config(&args);
 	rc = open_image(args.image, &oci, &tag, &err);
 	if (!rc) {
 		name = args.name ? strdup(args.name) : tag ? sbom_cli_repository_of(tag) : strdup("image");

@@ -71,6 +71,11 @@ want = {"pretend-baselayout", "replayout", "custom-ca-certs-1"}
 got = {u.rsplit("/", 1)[1] for u in purls}
 sys.exit(0 if want <= got else print(sorted(got)) or 1)
 PY
+	expect_exit 0 "mint sbom CONFIG: the SBOMs of the image a config builds" sh -c "cd '$ROOT' && exec '$MINT' sbom --cache-dir '$WORK/cache' --sbom-files --name example/fixture-base --sbom-path '$WORK/from-config' examples/images/fixture-base.yaml"
+	for f in "$WORK"/example/sbom-*.json; do
+		cmp -s "$f" "$WORK/from-config/$(basename "$f")" && pass "from the config: $(basename "$f") is the same" \
+			|| fail "mint sbom CONFIG wrote another $(basename "$f")"
+	done
 	EXTRA_SPDX=$(ls "$WORK"/example/*.spdx.json)
 	EXTRA_CDX=$(ls "$WORK"/example/*.cdx.json)
 fi
