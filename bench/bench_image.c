@@ -23,6 +23,9 @@
  * (wait4's ru_maxrss) is its own and not the largest of the whole run.
  * Figures are medians; the ratio is baseline time / mint time (above 1:
  * mint's whole build is faster than the baseline's compression alone).
+ * CPU seconds (user + system of the median run, a pipeline's processes
+ * together) are printed too: on a shared machine they move less than wall
+ * time does.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -47,6 +50,7 @@
 
 struct sample {
 	double seconds;
+	double cpu_seconds; /* user + system, waited-for children included */
 	long rss_kb;
 };
 
@@ -165,6 +169,8 @@ static int wait_sample(pid_t pid, double t0, struct sample *s)
 		if (errno != EINTR)
 			return -1;
 	s->seconds = bench_now_seconds() - t0;
+	s->cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	s->rss_kb = ru.ru_maxrss;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
@@ -224,12 +230,12 @@ static int by_seconds(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median time and the highest RSS of RUNS samples. */
+/* The median run (by wall time, with its CPU time) and the highest RSS of
+ * RUNS samples. */
 static struct sample summarize(struct sample *s)
 {
-	struct sample out = { 0, 0 };
 	qsort(s, RUNS, sizeof(*s), by_seconds);
-	out.seconds = s[RUNS / 2].seconds;
+	struct sample out = s[RUNS / 2];
 	for (int i = 0; i < RUNS; i++)
 		if (s[i].rss_kb > out.rss_kb)
 			out.rss_kb = s[i].rss_kb;
@@ -318,11 +324,13 @@ static void print_case(const struct image_case *c, const struct case_result *r, 
 		       r->pigz.seconds / r->mint.seconds);
 	else
 		printf(", tar|pigz -6 not run (pigz not installed: scripts/deps.sh)");
-	printf("\n  cache filled in %.2f s; baselines' peak RSS: gzip %.0f MB", fetch,
-	       (double)r->gzip.rss_kb / 1024.0);
+	printf("\n  CPU s: mint %.2f, tar|gzip %.2f", r->mint.cpu_seconds, r->gzip.cpu_seconds);
+	if (r->has_pigz)
+		printf(", tar|pigz %.2f", r->pigz.cpu_seconds);
+	printf("; baselines' peak RSS: gzip %.0f MB", (double)r->gzip.rss_kb / 1024.0);
 	if (r->has_pigz)
 		printf(", pigz %.0f MB", (double)r->pigz.rss_kb / 1024.0);
-	printf("\n");
+	printf("; cache filled in %.2f s\n", fetch);
 	if (c->detail)
 		printf("  %s\n", c->detail);
 }
@@ -384,7 +392,7 @@ static int example_case(const char *root)
 static int synth_in_child(const char *work, const struct synth_repo_spec *spec,
 			  struct synth_repo_stats *stats, double *seconds)
 {
-	struct sample s = { 0, 0 };
+	struct sample s = { 0, 0, 0 };
 	struct synth_repo_stats *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
 					       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
