@@ -281,8 +281,9 @@ static int unpack_rootfs(const struct build_job *image_job, const char *work, ch
 	char *cmd = malloc(len);
 	int rc = cmd && mkdir(dir, 0755) == 0 && child_build(&j, &s) == 0 ? 0 : -1;
 	if (!rc) {
-		snprintf(cmd, len, "tar -xf '%s' -C '%s' --no-same-owner --anchored --exclude='dev/*'",
-			 tar, dir);
+		snprintf(cmd, len,
+			 "tar -xf '%s' -C '%s' --no-same-owner --anchored --exclude='dev/*'", tar,
+			 dir);
 		rc = child_shell(cmd, &s);
 	}
 	unlink(tar);

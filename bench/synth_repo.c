@@ -81,7 +81,8 @@ static void fill_code(const struct tables *t, unsigned char *p, size_t len, uint
 		if (next_random(s) % 4)
 			continue;
 		uint64_t r = next_random(s);
-		uint32_t imm = r % 3 ? (uint32_t)(r >> 8) % 256 : 0x400000u + (uint32_t)(r >> 12) % (1u << 20);
+		uint32_t imm = r % 3 ? (uint32_t)(r >> 8) % 256
+				     : 0x400000u + (uint32_t)(r >> 12) % (1u << 20);
 		for (size_t k = 0; k < 4 && at < len; k++)
 			p[at++] = (unsigned char)(imm >> (8 * k));
 	}
@@ -210,11 +211,11 @@ static int add_files(struct mint_tar_writer *w, struct pkg_parts *p, const struc
 			continue;
 		mint_buf_reset(&p->name);
 		mint_buf_reset(&p->scratch);
-		if (docs)
-			rc = mint_buf_printf(&p->name, "usr/share/doc/synth-%03u/note%04u.txt", pkg, i);
-		else
-			rc = mint_buf_printf(&p->name, "usr/lib/synth-%03u/libpart%04u.so", pkg, i);
-		unsigned char *at = rc ? NULL : (unsigned char *)mint_buf_grow(&p->scratch, sizes[i]);
+		const char *fmt = docs ? "usr/share/doc/synth-%03u/note%04u.txt"
+				       : "usr/lib/synth-%03u/libpart%04u.so";
+		rc = mint_buf_printf(&p->name, fmt, pkg, i);
+		unsigned char *at = rc ? NULL
+				       : (unsigned char *)mint_buf_grow(&p->scratch, sizes[i]);
 		if (!at)
 			return mint_err_set(err, MINT_ENOMEM, "out of memory");
 		if (docs)
