@@ -151,8 +151,11 @@ static int move_file(const char *from_dir, const char *to_dir, const char *name,
 		     struct mint_err *err)
 {
 	char from[4096], to[4096];
-	snprintf(from, sizeof(from), "%s/%s", from_dir, name);
-	snprintf(to, sizeof(to), "%s/%s", to_dir, name);
+	if (snprintf(from, sizeof(from), "%s/%s", from_dir, name) >= (int)sizeof(from) ||
+	    snprintf(to, sizeof(to), "%s/%s", to_dir, name) >= (int)sizeof(to)) {
+		mint_err_set_file(err, to_dir);
+		return mint_err_set(err, MINT_EINVAL, "path too long: %s", name);
+	}
 	if (rename(from, to)) {
 		mint_err_set_file(err, to);
 		return mint_err_set(err, MINT_EIO, "cannot move into place: %s", strerror(errno));

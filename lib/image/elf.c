@@ -187,7 +187,7 @@ static bool string_at(struct mint_span tab, uint64_t off, struct mint_span *out)
 static int check_names(const struct elf *e, const struct tables *t, struct mint_err *err)
 {
 	struct section s;
-	struct mint_span names, name;
+	struct mint_span names = { 0 }, name;
 	uint64_t off = t->shoff + t->shstrndx * t->shentsize;
 	if (t->shstrndx == 0)
 		return 0;

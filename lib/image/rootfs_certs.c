@@ -335,7 +335,7 @@ static int write_additional(struct mint_image_plan *p, const struct mint_image_c
 	rc = rootfs_mkdir_all(p, CA_DIR, 0755, 0, err);
 	for (size_t i = 0; !rc && i < cfg->n_certificates_additional; i++) {
 		const struct mint_image_named_pem *a = &cfg->certificates_additional[i];
-		struct cert *c;
+		struct cert *c = NULL;
 		const char *name = a->name ? a->name : "";
 		if ((rc = cert_add(certs, &c, err)))
 			break;
@@ -449,7 +449,7 @@ static int read_provided(struct mint_image_plan *p, const struct mint_plan_conte
 	if (!rc && w.n_paths)
 		qsort(w.paths, w.n_paths, sizeof(*w.paths), by_bytes);
 	for (size_t i = 0; !rc && i < w.n_paths; i++) {
-		struct cert *c;
+		struct cert *c = NULL;
 		rc = mint_image_plan_read_file(p, w.paths[i], reader, FILE_MAX, &text, err);
 		if (rc) {
 			mint_err_prefix(err, "failed to read certificate file");

@@ -880,7 +880,7 @@ static int add_manifest(struct doc *index, const struct descriptor *desc, const 
 	int rc = note_blob(img, desc->digest, desc->size, &b, index->err);
 	if (rc)
 		return rc;
-	struct mint_oci_image_ref *ref;
+	struct mint_oci_image_ref *ref = NULL;
 	rc = new_ref(img, &ref, index->err);
 	if (rc)
 		return rc;
@@ -1153,7 +1153,7 @@ static int legacy_entry(struct doc *d, json_t *entry, size_t i)
 	snprintf(at, sizeof(at), "[%zu]", i);
 	if (!json_is_object(entry))
 		return doc_error(d, MINT_EFORMAT, at, "", "is not a JSON object");
-	struct mint_oci_image_ref *ref;
+	struct mint_oci_image_ref *ref = NULL;
 	json_t *config = NULL, *diff_ids = NULL, *layers = NULL;
 	int rc = new_ref(d->img, &ref, d->err);
 	if (!rc)
@@ -1325,7 +1325,7 @@ static int open_path(const char *path, const char *ref_name, struct mint_oci_ima
 		return mint_err_set(err, e == ENOENT ? MINT_ENOTFOUND : MINT_EIO, "cannot open: %s",
 				    strerror(e));
 	}
-	struct mint_oci_image *img;
+	struct mint_oci_image *img = NULL;
 	int rc = image_new(path, S_ISDIR(st.st_mode) ? BACK_DIR : BACK_FILE, &img, err);
 	if (rc)
 		return rc;
@@ -1364,7 +1364,7 @@ int mint_oci_image_open_mem(const void *data, size_t len, struct mint_oci_image 
 	*out = NULL;
 	if (!data && len)
 		return mint_err_set(err, MINT_EINVAL, "no image bytes");
-	struct mint_oci_image *img;
+	struct mint_oci_image *img = NULL;
 	int rc = image_new("<memory>", BACK_MEM, &img, err);
 	if (rc)
 		return rc;
