@@ -12,6 +12,8 @@
  */
 #include "config_internal.h"
 
+#include "mint/gojson.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -32,101 +34,10 @@ static void raw_str(struct jw *w, const char *s)
 	raw(w, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0, with
- * Go's rules: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	if (c < 0xe0)
-		len = 2, min = 0x80, c &= 0x1f;
-	else if (c < 0xf0)
-		len = 3, min = 0x800, c &= 0x0f;
-	else
-		len = 4, min = 0x10000, c &= 0x07;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static void escaped_byte(struct jw *w, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	char e[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-	switch (c) {
-	case '"':
-		raw_str(w, "\\\"");
-		return;
-	case '\\':
-		raw_str(w, "\\\\");
-		return;
-	case '\b':
-		raw_str(w, "\\b");
-		return;
-	case '\f':
-		raw_str(w, "\\f");
-		return;
-	case '\n':
-		raw_str(w, "\\n");
-		return;
-	case '\r':
-		raw_str(w, "\\r");
-		return;
-	case '\t':
-		raw_str(w, "\\t");
-		return;
-	default:
-		raw_str(w, e);
-	}
-}
-
-static bool needs_escape(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
-}
-
 static void string(struct jw *w, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	raw(w, "\"", 1);
-	for (size_t i = 0; i < n;) {
-		size_t run = i;
-		while (run < n && p[run] < 0x80 && !needs_escape(p[run]))
-			run++;
-		raw(w, s + i, run - i);
-		i = run;
-		if (i == n)
-			break;
-		if (p[i] < 0x80) {
-			escaped_byte(w, p[i++]);
-			continue;
-		}
-		unsigned cp;
-		size_t len = utf8_len(p + i, n - i, &cp);
-		if (!len) {
-			raw_str(w, "\\ufffd");
-			i++;
-		} else if (cp == 0x2028 || cp == 0x2029) {
-			raw_str(w, cp == 0x2028 ? "\\u2028" : "\\u2029");
-			i += len;
-		} else {
-			raw(w, s + i, len);
-			i += len;
-		}
-	}
-	raw(w, "\"", 1);
+	if (!w->rc && mint_gojson_quote(w->out, s, strlen(s)))
+		w->rc = MINT_ENOMEM;
 }
 
 static void sep(struct jw *w)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mint/image_lock.h"
+#include "mint/gojson.h"
 
 /* --- Writing ------------------------------------------------------------- */
 
@@ -44,85 +45,10 @@ static void newline_indent(struct writer *w)
 		puts_(w, "  ");
 }
 
-/* The length of the valid UTF-8 sequence at s (as Go's utf8.DecodeRune
- * accepts it: no overlong forms, no surrogates, nothing above U+10FFFF),
- * or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n, unsigned *rune)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned lo = 0x80, hi = 0xbf;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	unsigned r = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if (i > 1 && (s[i] < 0x80 || s[i] > 0xbf))
-			return 0;
-		r = (r << 6) | (s[i] & 0x3f);
-	}
-	*rune = r;
-	return len;
-}
-
-/* One ASCII byte as Go's encoder (Go 1.22 and later, HTML escaping on)
- * writes it inside a string. */
-static void put_ascii(struct writer *w, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-	switch (c) {
-	case '"': puts_(w, "\\\""); return;
-	case '\\': puts_(w, "\\\\"); return;
-	case '\b': puts_(w, "\\b"); return;
-	case '\f': puts_(w, "\\f"); return;
-	case '\n': puts_(w, "\\n"); return;
-	case '\r': puts_(w, "\\r"); return;
-	case '\t': puts_(w, "\\t"); return;
-	}
-	if (c < 0x20 || c == '<' || c == '>' || c == '&')
-		puts_(w, esc);
-	else
-		put(w, (const char *)&c, 1);
-}
-
 static void put_string(struct writer *w, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	puts_(w, "\"");
-	for (size_t i = 0; i < n;) {
-		unsigned rune = 0;
-		size_t len;
-		if (p[i] < 0x80) {
-			put_ascii(w, p[i++]);
-		} else if (!(len = utf8_len(p + i, n - i, &rune))) {
-			puts_(w, "\\ufffd");
-			i++;
-		} else {
-			if (rune == 0x2028 || rune == 0x2029)
-				puts_(w, rune == 0x2028 ? "\\u2028" : "\\u2029");
-			else
-				put(w, s + i, len);
-			i += len;
-		}
-	}
-	puts_(w, "\"");
+	if (!w->rc && mint_gojson_quote(w->out, s, strlen(s)))
+		w->rc = MINT_ENOMEM;
 }
 
 static void key(struct writer *w, const char *k)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "writer.h"
+#include "mint/gojson.h"
 
 static void put(struct sbom_json *w, const void *s, size_t n)
 {
@@ -90,90 +91,10 @@ void sbom_json_end_array(struct sbom_json *w)
 	close_(w, "]");
 }
 
-/* The length of the well-formed UTF-8 sequence at s (no overlong forms,
- * no surrogates, nothing above U+10FFFF), or 0; *rune gets its value. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *rune)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	unsigned r = s[0] & (0x7fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if (i > 1 && (s[i] < 0x80 || s[i] > 0xbf))
-			return 0;
-		r = (r << 6) | (s[i] & 0x3fu);
-	}
-	*rune = r;
-	return len;
-}
-
-static void put_ascii(struct sbom_json *w, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-	switch (c) {
-	case '"': puts_(w, "\\\""); return;
-	case '\\': puts_(w, "\\\\"); return;
-	case '\n': puts_(w, "\\n"); return;
-	case '\r': puts_(w, "\\r"); return;
-	case '\t': puts_(w, "\\t"); return;
-	case '\b': puts_(w, "\\b"); return;
-	case '\f': puts_(w, "\\f"); return;
-	}
-	if (c < 0x20 || c == '<' || c == '>' || c == '&')
-		puts_(w, esc);
-	else
-		put(w, &c, 1);
-}
-
-/* Bytes that go into a string as they are. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
-}
-
 static void put_quoted(struct sbom_json *w, const unsigned char *p, size_t n)
 {
-	puts_(w, "\"");
-	for (size_t i = 0; i < n;) {
-		unsigned rune = 0;
-		size_t len = 0;
-		while (i + len < n && plain(p[i + len]))
-			len++;
-		if (len) {
-			put(w, p + i, len);
-			i += len;
-		} else if (p[i] < 0x80) {
-			put_ascii(w, p[i++]);
-		} else if (!(len = utf8_seq(p + i, n - i, &rune))) {
-			puts_(w, "\\ufffd");
-			i++;
-		} else {
-			if (rune == 0x2028 || rune == 0x2029)
-				puts_(w, rune == 0x2028 ? "\\u2028" : "\\u2029");
-			else
-				put(w, p + i, len);
-			i += len;
-		}
-	}
-	puts_(w, "\"");
+	if (!w->rc && mint_gojson_quote(w->out, p, n))
+		w->rc = MINT_ENOMEM;
 }
 
 void sbom_json_key(struct sbom_json *w, const char *key)
