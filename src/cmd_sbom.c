@@ -476,7 +476,9 @@ static bool is_config(const char *path)
  * digest on stdout), the image itself not kept. */
 static int sbom_of_config(const struct sbom_args *a)
 {
-	char dir[] = "/tmp/mint-sbom-XXXXXX", out[64], formats[32];
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], out[4200], formats[32];
+	snprintf(dir, sizeof(dir), "%s/mint-sbom-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "mint: cannot create a temporary directory: %s\n", strerror(errno));
 		return CLI_EXIT_FAIL;
