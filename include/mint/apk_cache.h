@@ -102,4 +102,17 @@ int mint_apk_cache_verify_package(struct mint_span file, const struct mint_apk_p
 				  const struct mint_apk_keyring *kr,
 				  const struct mint_apk_limits *limits, struct mint_err *err);
 
+/*
+ * Reads the cached file of rp once, parses it into out (free with
+ * mint_apk_package_free) and checks it against rp's record as
+ * mint_apk_cache_verify_package does. path_out (may be NULL) gets the
+ * file's path, to free(). MINT_ENOTFOUND when the cache has no such file;
+ * an entry that fails the checks is deleted (the caller fetches it again
+ * with mint_apk_cache_fetch). Only reads c: safe to call from several
+ * threads at once, and c->stats is left to the caller.
+ */
+int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
+				const struct mint_apk_keyring *kr, struct mint_apk_package *out,
+				char **path_out, struct mint_err *err);
+
 #endif

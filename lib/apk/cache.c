@@ -342,35 +342,112 @@ static bool str_eq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-int mint_apk_cache_verify_package(struct mint_span file, const struct mint_apk_pkg *record,
-				  const struct mint_apk_keyring *kr,
-				  const struct mint_apk_limits *limits, struct mint_err *err)
+/* Checks a parsed package against its index record: identity, trust of a
+ * legacy package, name and version. */
+static int check_parsed(const struct mint_apk_package *p, const struct mint_apk_pkg *record,
+			struct mint_err *err)
+{
+	if (strcmp(p->identity, record->identity))
+		return mint_err_set(err, MINT_EINTEGRITY,
+				    "identity %s does not match the index's %.100s", p->identity,
+				    record->identity);
+	if (!p->info.datahash && p->trust != MINT_APK_TRUST_VERIFIED)
+		return mint_err_set(err, MINT_EINTEGRITY,
+				    "legacy package without datahash, and its signature is not "
+				    "trusted: %s", p->trust_detail);
+	if (!str_eq(p->info.name, record->name) || !str_eq(p->info.version, record->version))
+		return mint_err_set(err, MINT_EINTEGRITY,
+				    ".PKGINFO names %.100s-%.100s, the index %.100s-%.100s",
+				    p->info.name ? p->info.name : "?",
+				    p->info.version ? p->info.version : "?",
+				    record->name ? record->name : "?",
+				    record->version ? record->version : "?");
+	return 0;
+}
+
+/* The checks that need only the record and the file's size. */
+static int check_record_and_size(size_t file_len, const struct mint_apk_pkg *record,
+				 struct mint_err *err)
 {
 	if (!record->identity)
 		return mint_err_set(err, MINT_EINVAL, "the index record of %.100s has no C: identity",
 				    record->name ? record->name : "?");
-	if (record->has_file_size && record->file_size && record->file_size != file.len)
+	if (record->has_file_size && record->file_size && record->file_size != file_len)
 		return mint_err_set(err, MINT_EINTEGRITY, "package is %zu bytes, the index says %llu",
-				    file.len, (unsigned long long)record->file_size);
-	struct mint_apk_package p;
-	int rc = mint_apk_package_read_mem(file, kr, limits, 0, &p, err);
+				    file_len, (unsigned long long)record->file_size);
+	return 0;
+}
+
+/* Parses file into out and checks it against record; out is zeroed on failure. */
+static int read_verified(struct mint_span file, const struct mint_apk_pkg *record,
+			 const struct mint_apk_keyring *kr, const struct mint_apk_limits *limits,
+			 struct mint_apk_package *out, struct mint_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	int rc = check_record_and_size(file.len, record, err);
+	if (!rc)
+		rc = mint_apk_package_read_mem(file, kr, limits, 0, out, err);
 	if (rc)
 		return rc;
-	if (strcmp(p.identity, record->identity))
-		rc = mint_err_set(err, MINT_EINTEGRITY,
-				  "identity %s does not match the index's %.100s", p.identity,
-				  record->identity);
-	else if (!p.info.datahash && p.trust != MINT_APK_TRUST_VERIFIED)
-		rc = mint_err_set(err, MINT_EINTEGRITY,
-				  "legacy package without datahash, and its signature is not trusted: %s",
-				  p.trust_detail);
-	else if (!str_eq(p.info.name, record->name) || !str_eq(p.info.version, record->version))
-		rc = mint_err_set(err, MINT_EINTEGRITY,
-				  ".PKGINFO names %.100s-%.100s, the index %.100s-%.100s",
-				  p.info.name ? p.info.name : "?", p.info.version ? p.info.version : "?",
-				  record->name ? record->name : "?",
-				  record->version ? record->version : "?");
-	mint_apk_package_free(&p);
+	rc = check_parsed(out, record, err);
+	if (rc)
+		mint_apk_package_free(out);
+	return rc;
+}
+
+int mint_apk_cache_verify_package(struct mint_span file, const struct mint_apk_pkg *record,
+				  const struct mint_apk_keyring *kr,
+				  const struct mint_apk_limits *limits, struct mint_err *err)
+{
+	struct mint_apk_package p;
+	int rc = read_verified(file, record, kr, limits, &p, err);
+	if (!rc)
+		mint_apk_package_free(&p);
+	return rc;
+}
+
+static int read_cached_file(const char *path, size_t max_bytes, struct mint_buf *out,
+			    struct mint_err *err)
+{
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+		mint_err_set_file(err, path);
+		return mint_err_set(err, MINT_ENOTFOUND, "the package is not in the cache");
+	}
+	return mint_file_read(path, max_bytes, out, err);
+}
+
+int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
+				const struct mint_apk_keyring *kr, struct mint_apk_package *out,
+				char **path_out, struct mint_err *err)
+{
+	struct mint_buf path = MINT_BUF_INIT, bytes = MINT_BUF_INIT;
+	memset(out, 0, sizeof(*out));
+	if (path_out)
+		*path_out = NULL;
+	int rc = mint_apk_cache_package_path(c, rp->pkg.identity, &path, err);
+	if (rc)
+		goto out;
+	rc = read_cached_file(mint_buf_cstr(&path), c->limits.max_file_bytes, &bytes, err);
+	if (rc)
+		goto out;
+	rc = read_verified(mint_buf_span(&bytes), &rp->pkg, kr, &c->limits, out, err);
+	if (rc && rc != MINT_ENOMEM) {
+		unlink(mint_buf_cstr(&path));
+		mint_err_set_file(err, mint_buf_cstr(&path));
+		mint_err_prefix(err, "cache entry of %s-%s deleted",
+				rp->pkg.name ? rp->pkg.name : "?",
+				rp->pkg.version ? rp->pkg.version : "?");
+	}
+	if (rc)
+		goto out;
+	if (path_out && !(*path_out = mint_buf_detach(&path, NULL))) {
+		mint_apk_package_free(out);
+		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+	}
+out:
+	mint_buf_free(&path);
+	mint_buf_free(&bytes);
 	return rc;
 }
 

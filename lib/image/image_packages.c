@@ -3,19 +3,25 @@
  * From an image config to the packages each architecture installs: resolved
  * against the config's repositories (build and image repositories both
  * count, as in apko; runtime repositories only end up in the image), or
- * taken from a lock without reading any index. Either way every package
- * passes through the verifying cache and is read once here.
+ * taken from a lock without reading any index. Either way only packages
+ * missing from the cache are fetched; every package is then read, and
+ * verified against its record, once, by a few threads in parallel.
  */
 #include "mint/image_build.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mint/apk_resolve.h"
 #include "mint/fs.h"
 
 #define KEY_MAX_BYTES (64u << 10)
+#define MAX_READERS 16
 
 static const char *base_name(const char *path)
 {
@@ -119,19 +125,154 @@ static const struct mint_apk_limits *limits_of(const struct mint_image_source_op
 	return o->limits ? o->limits : &o->cache->limits;
 }
 
-/* Reads the cached, already verified file of one package into ins. */
-static int read_install(const struct mint_image_source_opts *o, const char *identity,
-			struct mint_image_install *ins, struct mint_err *err)
+/* One package to read: its record, where it goes, and for a lock the entry
+ * its bytes must also match. Each worker writes only its own job. */
+struct read_job {
+	const struct mint_apk_repo_pkg *rp;
+	const struct mint_lock_package *lock_entry;
+	struct mint_image_install *ins;
+	int rc;
+	struct mint_err err;
+};
+
+struct read_pool {
+	const struct mint_image_source_opts *o;
+	const struct mint_apk_keyring *kr;
+	struct read_job *jobs;
+	size_t n;
+	atomic_size_t next;
+};
+
+static int check_lock_entry(const struct mint_image_source_opts *o,
+			    const struct mint_lock_package *e, const char *path,
+			    struct mint_err *err)
 {
+	struct mint_buf file = MINT_BUF_INIT;
+	int rc = mint_file_read(path, limits_of(o)->max_file_bytes, &file, err);
+	if (!rc)
+		rc = mint_lock_verify_package(e, mint_buf_span(&file), err);
+	mint_buf_free(&file);
+	return rc;
+}
+
+static int read_one(const struct read_pool *p, struct read_job *j)
+{
+	struct mint_image_install *ins = &j->ins[0];
+	mint_apk_package_free(&ins->pkg);
+	free(ins->path);
+	ins->path = NULL;
+	memset(&j->err, 0, sizeof(j->err));
+	j->rc = mint_apk_cache_read_package(p->o->cache, j->rp, p->kr, &ins->pkg, &ins->path,
+					    &j->err);
+	if (!j->rc && j->lock_entry)
+		j->rc = check_lock_entry(p->o, j->lock_entry, ins->path, &j->err);
+	return j->rc;
+}
+
+static void *read_worker(void *arg)
+{
+	struct read_pool *p = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->n)
+			return NULL;
+		/* A failed read is retried after a fetch, so it stops no one. */
+		read_one(p, &p->jobs[i]);
+	}
+}
+
+static unsigned reader_count(size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned w = cpus > 0 ? (unsigned)cpus : 1;
+	if (w > MAX_READERS)
+		w = MAX_READERS;
+	return w > n ? (unsigned)(n ? n : 1) : w;
+}
+
+static void read_parallel(struct read_pool *p)
+{
+	pthread_t threads[MAX_READERS];
+	unsigned n = reader_count(p->n), started = 0;
+	for (; started < n; started++)
+		if (pthread_create(&threads[started], NULL, read_worker, p))
+			break;
+	if (!started)
+		read_worker(p);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+}
+
+/* A job whose read failed: its cache entry, if any, was deleted; fetch it
+ * again and read it once more. The first failure, in job order, wins. */
+static int retry_failed(struct read_pool *p, struct mint_err *err)
+{
+	struct mint_apk_cache *c = p->o->cache;
+	for (size_t i = 0; i < p->n; i++) {
+		struct read_job *j = &p->jobs[i];
+		if (!j->rc)
+			continue;
+		if (j->rc == MINT_ENOMEM) {
+			if (err)
+				*err = j->err;
+			return j->rc;
+		}
+		if (j->rc != MINT_ENOTFOUND)
+			c->stats.entries_discarded++;
+		const struct mint_apk_repo_pkg *one = j->rp;
+		int rc = mint_apk_cache_fetch(c, &one, 1, p->kr, NULL, err);
+		if (!rc && read_one(p, j)) {
+			rc = j->rc;
+			if (err)
+				*err = j->err;
+			if (j->lock_entry)
+				mint_err_prefix(err, "lock: %s-%s (%s)", j->lock_entry->name,
+						j->lock_entry->version,
+						j->lock_entry->architecture);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Fetches what the cache lacks, then reads every job, in parallel. */
+static int read_all(const struct mint_image_source_opts *o, const struct mint_apk_keyring *kr,
+		    struct read_job *jobs, size_t n, struct mint_err *err)
+{
+	const struct mint_apk_repo_pkg **missing = calloc(n + 1, sizeof(*missing));
+	bool *fetched = calloc(n + 1, sizeof(*fetched));
 	struct mint_buf path = MINT_BUF_INIT;
-	int rc = mint_apk_cache_package_path(o->cache, identity, &path, err);
+	size_t n_missing = 0;
+	int rc = 0;
+	if (!missing || !fetched) {
+		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		/* A record the cache cannot place is left to the fetch to report. */
+		if (mint_apk_cache_package_path(o->cache, jobs[i].rp->pkg.identity, &path, NULL) ||
+		    stat(mint_buf_cstr(&path), &st)) {
+			missing[n_missing++] = jobs[i].rp;
+			fetched[i] = true;
+		}
+	}
+	if (!rc && n_missing)
+		rc = mint_apk_cache_fetch(o->cache, missing, n_missing, kr, NULL, err);
 	if (rc)
-		return rc;
-	ins->path = strdup(mint_buf_cstr(&path));
+		goto out;
+	struct read_pool p = { .o = o, .kr = kr, .jobs = jobs, .n = n };
+	read_parallel(&p);
+	for (size_t i = 0; i < n; i++)
+		if (!jobs[i].rc && !fetched[i])
+			o->cache->stats.packages_cached++;
+	rc = retry_failed(&p, err);
+out:
 	mint_buf_free(&path);
-	if (!ins->path)
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	return mint_apk_package_read(ins->path, NULL, limits_of(o), 0, &ins->pkg, err);
+	free(missing);
+	free(fetched);
+	return rc;
 }
 
 /* A local repository written as a relative path keeps its URL relative
@@ -149,9 +290,10 @@ static char *lock_url_of(const struct mint_apk_repo_pkg *rp, const char *arch)
 	return mint_buf_detach(&b, NULL);
 }
 
-static int fill_arch(const struct mint_image_source_opts *o,
-		     const struct mint_apk_arch_resolution *res,
-		     struct mint_image_arch_packages *out, struct mint_err *err)
+/* Fills the install records of one arch and queues their reads in jobs. */
+static int fill_arch(const struct mint_apk_arch_resolution *res,
+		     struct mint_image_arch_packages *out, struct read_job *jobs, size_t *n_jobs,
+		     struct mint_err *err)
 {
 	out->pkgs = calloc(res->n + 1, sizeof(*out->pkgs));
 	if (!out->pkgs)
@@ -165,28 +307,27 @@ static int fill_arch(const struct mint_image_source_opts *o,
 		ins->tag = rp->repo && rp->repo->tag ? strdup(rp->repo->tag) : NULL;
 		if (!ins->url || !ins->lock_url || (rp->repo && rp->repo->tag && !ins->tag))
 			return mint_err_set(err, MINT_ENOMEM, "out of memory");
-		int rc = read_install(o, rp->pkg.identity, ins, err);
-		if (rc)
-			return rc;
+		jobs[(*n_jobs)++] = (struct read_job){ .rp = rp, .ins = ins };
 	}
 	return 0;
 }
 
-static int fetch_all(const struct mint_image_source_opts *o, const struct mint_apk_resolution *res,
-		     const struct mint_apk_keyring *kr, struct mint_err *err)
+static int read_resolved(const struct mint_image_source_opts *o,
+			 const struct mint_apk_resolution *res, struct mint_image_packages *out,
+			 struct mint_err *err)
 {
-	size_t total = 0;
+	size_t total = 0, n = 0;
 	for (size_t a = 0; a < res->n_archs; a++)
 		total += res->archs[a].n;
-	const struct mint_apk_repo_pkg **v = calloc(total + 1, sizeof(*v));
-	if (!v)
+	struct read_job *jobs = calloc(total + 1, sizeof(*jobs));
+	if (!jobs)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	size_t n = 0;
-	for (size_t a = 0; a < res->n_archs; a++)
-		for (size_t i = 0; i < res->archs[a].n; i++)
-			v[n++] = res->archs[a].pkgs[i].pkg;
-	int rc = mint_apk_cache_fetch(o->cache, v, n, kr, NULL, err);
-	free(v);
+	int rc = 0;
+	for (size_t a = 0; !rc && a < res->n_archs; a++)
+		rc = fill_arch(&res->archs[a], &out->archs[a], jobs, &n, err);
+	if (!rc)
+		rc = read_all(o, &out->keyring, jobs, n, err);
+	free(jobs);
 	return rc;
 }
 
@@ -221,9 +362,7 @@ int mint_image_packages_resolve(const struct mint_image_config *cfg,
 		res.explanation = NULL;
 		goto out;
 	}
-	rc = fetch_all(o, &res, &out->keyring, err);
-	for (size_t a = 0; !rc && a < res.n_archs; a++)
-		rc = fill_arch(o, &res.archs[a], &out->archs[a], err);
+	rc = read_resolved(o, &res, out, err);
 out:
 	mint_apk_resolution_free(&res);
 	mint_apk_deps_free(world, n_world);
@@ -333,29 +472,11 @@ static int check_lock_config(const struct mint_image_config *cfg, const struct m
 	return 0;
 }
 
-/* Reads one locked package and checks its bytes against the lock entry. */
-static int read_locked(const struct mint_image_source_opts *o, const struct mint_lock_package *e,
-		       const struct mint_apk_repo_pkg *rec, struct mint_image_install *ins,
-		       struct mint_err *err)
-{
-	ins->url = strdup(rec->url);
-	ins->lock_url = strdup(e->url);
-	if (!ins->url || !ins->lock_url)
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	int rc = read_install(o, rec->pkg.identity, ins, err);
-	if (rc)
-		return rc;
-	struct mint_buf file = MINT_BUF_INIT;
-	rc = mint_file_read(ins->path, limits_of(o)->max_file_bytes, &file, err);
-	if (!rc)
-		rc = mint_lock_verify_package(e, mint_buf_span(&file), err);
-	mint_buf_free(&file);
-	return rc;
-}
-
-static int fill_from_lock(const struct mint_image_source_opts *o, const struct mint_lock *lock,
-			  const struct lock_records *recs, struct mint_image_arch_packages *out,
-			  struct mint_err *err)
+/* Fills the install records of one arch and queues their reads, each also
+ * checked against its lock entry. */
+static int fill_from_lock(const struct mint_lock *lock, const struct lock_records *recs,
+			  struct mint_image_arch_packages *out, struct read_job *jobs,
+			  size_t *n_jobs, struct mint_err *err)
 {
 	const char *arch = mint_arch_to_apk(out->arch);
 	size_t n = 0;
@@ -368,14 +489,36 @@ static int fill_from_lock(const struct mint_image_source_opts *o, const struct m
 	if (!out->pkgs)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	for (size_t i = 0; i < lock->n_packages; i++) {
-		if (strcmp(lock->packages[i].architecture, arch))
+		const struct mint_lock_package *e = &lock->packages[i];
+		if (strcmp(e->architecture, arch))
 			continue;
-		int rc = read_locked(o, &lock->packages[i], &recs->v[i], &out->pkgs[out->n++], err);
-		if (rc)
-			return mint_err_prefix(err, "lock: %s-%s (%s)", lock->packages[i].name,
-					       lock->packages[i].version, arch), rc;
+		struct mint_image_install *ins = &out->pkgs[out->n++];
+		ins->url = strdup(recs->v[i].url);
+		ins->lock_url = strdup(e->url);
+		if (!ins->url || !ins->lock_url)
+			return mint_err_set(err, MINT_ENOMEM, "out of memory");
+		jobs[(*n_jobs)++] = (struct read_job){ .rp = &recs->v[i], .lock_entry = e,
+						       .ins = ins };
 	}
 	return 0;
+}
+
+/* A failed read names the lock entry it was for. */
+static int read_locked(const struct mint_image_source_opts *o, const struct mint_lock *lock,
+		       const struct lock_records *recs, struct mint_image_packages *out,
+		       struct mint_err *err)
+{
+	struct read_job *jobs = calloc(lock->n_packages * out->n_archs + 1, sizeof(*jobs));
+	size_t n = 0;
+	if (!jobs)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t a = 0; !rc && a < out->n_archs; a++)
+		rc = fill_from_lock(lock, recs, &out->archs[a], jobs, &n, err);
+	if (!rc)
+		rc = read_all(o, &out->keyring, jobs, n, err);
+	free(jobs);
+	return rc;
 }
 
 int mint_image_packages_from_lock(const struct mint_image_config *cfg,
@@ -393,9 +536,7 @@ int mint_image_packages_from_lock(const struct mint_image_config *cfg,
 	if (!rc)
 		rc = lock_records(lock, &recs, err);
 	if (!rc)
-		rc = mint_apk_cache_fetch(o->cache, recs.ptrs, recs.n, &out->keyring, NULL, err);
-	for (size_t a = 0; !rc && a < out->n_archs; a++)
-		rc = fill_from_lock(o, lock, &recs, &out->archs[a], err);
+		rc = read_locked(o, lock, &recs, out, err);
 	free_records(&recs);
 	return rc;
 }

@@ -389,6 +389,86 @@ static void test_cache_legacy_package_needs_a_trusted_signature(void **state)
 	fixture_close(&f);
 }
 
+static void test_cache_read_package_hit_parses_once_and_names_the_file(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	struct mint_apk_package pkg;
+	char *got = NULL;
+	fixture_open(&f, false, false);
+	assert_ok(mint_apk_cache_fetch(&f.cache, f.pkgs, N_PKGS, NULL, NULL, &err), &err);
+	char *path = cached_path(&f, 1);
+	assert_ok(mint_apk_cache_read_package(&f.cache, f.pkgs[1], NULL, &pkg, &got, &err), &err);
+	assert_string_equal(got, path);
+	assert_string_equal(pkg.identity, f.pkgs[1]->pkg.identity);
+	assert_string_equal(pkg.info.name, f.pkgs[1]->pkg.name);
+	assert_true(pkg.n_entries > 0);
+	assert_true(exists(path));
+	mint_apk_package_free(&pkg);
+	free(got);
+	free(path);
+	fixture_close(&f);
+}
+
+static void test_cache_read_package_missing_entry_is_not_found(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	struct mint_apk_package pkg;
+	char *got = NULL;
+	fixture_open(&f, false, false);
+	assert_int_equal(mint_apk_cache_read_package(&f.cache, f.pkgs[0], NULL, &pkg, &got, &err),
+			 MINT_ENOTFOUND);
+	assert_null(got);
+	fixture_close(&f);
+}
+
+static void test_cache_read_package_corrupt_entry_is_deleted(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	struct mint_apk_package pkg;
+	char *got = NULL;
+	fixture_open(&f, false, false);
+	assert_ok(mint_apk_cache_fetch(&f.cache, f.pkgs, 1, NULL, NULL, &err), &err);
+	char *path = cached_path(&f, 0);
+	assert_int_equal(truncate(path, 100), 0);
+	assert_int_not_equal(mint_apk_cache_read_package(&f.cache, f.pkgs[0], NULL, &pkg, &got,
+							 &err), 0);
+	assert_msg_contains(&err, "deleted");
+	assert_null(got);
+	assert_false(exists(path));
+	/* Fetched again, it reads. */
+	assert_ok(mint_apk_cache_fetch(&f.cache, f.pkgs, 1, NULL, NULL, &err), &err);
+	assert_ok(mint_apk_cache_read_package(&f.cache, f.pkgs[0], NULL, &pkg, NULL, &err), &err);
+	mint_apk_package_free(&pkg);
+	free(path);
+	fixture_close(&f);
+}
+
+static void test_cache_read_package_record_mismatch_is_deleted(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	struct mint_apk_package pkg;
+	fixture_open(&f, false, false);
+	assert_ok(mint_apk_cache_fetch(&f.cache, f.pkgs, 1, NULL, NULL, &err), &err);
+	char *path = cached_path(&f, 0);
+	/* The right bytes, but the record names another version. */
+	struct mint_apk_repo_pkg rp = *f.pkgs[0];
+	rp.pkg.version = "9.9-r0";
+	assert_int_equal(mint_apk_cache_read_package(&f.cache, &rp, NULL, &pkg, NULL, &err),
+			 MINT_EINTEGRITY);
+	assert_msg_contains(&err, ".PKGINFO names");
+	assert_false(exists(path));
+	free(path);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +481,10 @@ int main(void)
 		cmocka_unit_test(test_cache_corrupt_entry_is_discarded_and_fetched_again),
 		cmocka_unit_test(test_cache_package_not_matching_its_index_record_is_not_cached),
 		cmocka_unit_test(test_cache_legacy_package_needs_a_trusted_signature),
+		cmocka_unit_test(test_cache_read_package_hit_parses_once_and_names_the_file),
+		cmocka_unit_test(test_cache_read_package_missing_entry_is_not_found),
+		cmocka_unit_test(test_cache_read_package_corrupt_entry_is_deleted),
+		cmocka_unit_test(test_cache_read_package_record_mismatch_is_deleted),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

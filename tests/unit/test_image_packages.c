@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mint/image_build.h"
 #include "repobuild.h"
@@ -340,12 +341,33 @@ static void test_packages_from_lock_refuses_repository_file_that_changed(void **
 	fixture_close(&f);
 }
 
+static void test_packages_resolve_warm_cache_reads_hits_and_refetches_a_corrupt_one(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	resolve_ok(&f);
+	assert_int_equal(f.cache.stats.packages_downloaded, 4);
+	char *path = strdup(f.pkgs.archs[0].pkgs[1].path);
+	mint_image_packages_free(&f.pkgs);
+	assert_int_equal(truncate(path, 64), 0);
+	resolve_ok(&f);
+	assert_int_equal(f.cache.stats.packages_cached, 3);
+	assert_int_equal(f.cache.stats.entries_discarded, 1);
+	assert_int_equal(f.cache.stats.packages_downloaded, 5);
+	assert_string_equal(f.pkgs.archs[0].pkgs[1].pkg.info.name, "app");
+	assert_string_equal(f.pkgs.archs[0].pkgs[1].path, path);
+	free(path);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_packages_resolve_reads_every_arch_in_install_order),
 		cmocka_unit_test(test_packages_resolve_unsatisfiable_world_keeps_explanation),
 		cmocka_unit_test(test_packages_resolve_refuses_keyring_url),
+		cmocka_unit_test(test_packages_resolve_warm_cache_reads_hits_and_refetches_a_corrupt_one),
 		cmocka_unit_test(test_packages_from_lock_installs_what_resolve_did),
 		cmocka_unit_test(test_packages_from_lock_without_checksum_uses_control_sha1),
 		cmocka_unit_test(test_packages_from_lock_refuses_entry_that_cannot_be_identified),
