@@ -392,7 +392,6 @@ static int absolute_url(const char *url, struct mint_buf *out, struct mint_err *
 /* Index records that carry what the cache checks: identity and URL. */
 struct lock_records {
 	struct mint_apk_repo_pkg *v;
-	const struct mint_apk_repo_pkg **ptrs;
 	char (*identities)[32];
 	size_t n;
 };
@@ -402,7 +401,6 @@ static void free_records(struct lock_records *r)
 	for (size_t i = 0; i < r->n; i++)
 		free(r->v[i].url);
 	free(r->v);
-	free(r->ptrs);
 	free(r->identities);
 }
 
@@ -429,9 +427,8 @@ static int lock_records(const struct mint_lock *lock, struct lock_records *r,
 			struct mint_err *err)
 {
 	r->v = calloc(lock->n_packages + 1, sizeof(*r->v));
-	r->ptrs = calloc(lock->n_packages + 1, sizeof(*r->ptrs));
 	r->identities = calloc(lock->n_packages + 1, sizeof(*r->identities));
-	if (!r->v || !r->ptrs || !r->identities)
+	if (!r->v || !r->identities)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	struct mint_buf url = MINT_BUF_INIT;
 	int rc = 0;
@@ -452,7 +449,6 @@ static int lock_records(const struct mint_lock *lock, struct lock_records *r,
 		p->pkg.version = e->version;
 		p->pkg.arch = e->architecture;
 		p->pkg.identity = r->identities[i];
-		r->ptrs[i] = p;
 		r->n++;
 	}
 	mint_buf_free(&url);
