@@ -164,27 +164,6 @@ char *sbom_cli_repository_of(const char *ref)
 	return strndup(ref, len);
 }
 
-/* "2023-01-02T03:04:05Z", fractions and +hh:mm / -hh:mm offsets allowed. */
-static bool parse_rfc3339(const char *s, int64_t *out)
-{
-	struct tm tm = { 0 };
-	const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!rest)
-		return false;
-	if (*rest == '.')
-		for (rest++; *rest >= '0' && *rest <= '9'; rest++)
-			;
-	int64_t offset = 0;
-	if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
-		int h = atoi(rest + 1), m = atoi(rest + 4);
-		offset = (int64_t)(h * 3600 + m * 60) * (rest[0] == '+' ? 1 : -1);
-	} else if (strcmp(rest, "Z") && strcmp(rest, "z")) {
-		return false;
-	}
-	*out = (int64_t)timegm(&tm) - offset;
-	return true;
-}
-
 static int read_json(struct mint_oci_image *oci, const char *digest, const char *what,
 		     json_t **out, uint64_t *size, struct mint_err *err)
 {
@@ -260,7 +239,7 @@ static int fill_from_config(struct mint_oci_image *oci, const struct mint_oci_im
 	if (rc)
 		return rc;
 	const char *created = json_str(*config, "created");
-	if (created && !parse_rfc3339(created, &img->created)) {
+	if (created && !mint_oci_time_parse(created, &img->created)) {
 		mint_err_set_file(err, ref->config_digest);
 		return mint_err_set(err, MINT_EFORMAT, "image config: created '%s' is not RFC 3339",
 				    created);

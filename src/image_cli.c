@@ -138,27 +138,6 @@ int image_cli_load_config(struct image_cli *c, const char *path, bool default_ho
 	return rc ? cli_fail(&err) : 0;
 }
 
-/* "2023-01-02T03:04:05Z" or with a +hh:mm / -hh:mm offset. */
-static bool parse_rfc3339(const char *s, int64_t *out)
-{
-	struct tm tm = { 0 };
-	const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!rest)
-		return false;
-	if (*rest == '.')
-		for (rest++; *rest >= '0' && *rest <= '9'; rest++)
-			;
-	int64_t offset = 0;
-	if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
-		int h = atoi(rest + 1), m = atoi(rest + 4);
-		offset = (int64_t)(h * 3600 + m * 60) * (rest[0] == '+' ? 1 : -1);
-	} else if (strcmp(rest, "Z") && strcmp(rest, "z")) {
-		return false;
-	}
-	*out = (int64_t)timegm(&tm) - offset;
-	return true;
-}
-
 static bool parse_epoch(const char *s, int64_t *out)
 {
 	char *end;
@@ -180,7 +159,7 @@ int image_cli_build_date(struct image_cli *c)
 		c->rootfs.source_date_epoch = true;
 		return 0;
 	}
-	if (c->build_date && !parse_rfc3339(c->build_date, &c->rootfs.build_date) &&
+	if (c->build_date && !mint_oci_time_parse(c->build_date, &c->rootfs.build_date) &&
 	    !parse_epoch(c->build_date, &c->rootfs.build_date))
 		return cli_usage_error(c->cmd,
 				       "--build-date is RFC 3339 (2024-01-02T03:04:05Z), not '%s'",

@@ -129,6 +129,10 @@ int mint_oci_index_json(const struct mint_oci_index *ix, struct mint_buf *out,
 /* Seconds since the epoch as RFC 3339 in UTC ("1970-01-01T00:00:00Z"), as
  * Go writes a time.Time with no fraction. MINT_EINVAL outside years 0..9999. */
 int mint_oci_time(int64_t epoch_seconds, char out[MINT_OCI_TIME_MAX], struct mint_err *err);
+/* The inverse, for what images and users write: RFC 3339
+ * "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)", without the C library's
+ * locale or time zone. False when s is not that. */
+bool mint_oci_time_parse(const char *s, int64_t *out);
 
 /* "sha256:<hex>" of data. */
 int mint_oci_digest_of(const void *data, size_t len, char out[MINT_OCI_DIGEST_MAX],

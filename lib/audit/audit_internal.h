@@ -87,8 +87,5 @@ int audit_origin_config(const struct audit_origin *o, const char *platform,
 			struct mint_image_config *cfg, struct mint_image_rootfs_opts *dates,
 			unsigned *notes, struct mint_err *err);
 
-/* "2023-11-14T22:13:20Z", with optional fraction (dropped) and numeric
- * offset; false when s is not RFC 3339. */
-bool audit_parse_time(const char *s, int64_t *out);
 
 #endif

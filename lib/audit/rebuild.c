@@ -56,70 +56,6 @@ static const char *const certificate_files[] = {
 	"etc/ca-certificates.conf",
 };
 
-/* ---- times ---- */
-
-static bool digits(const char *s, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool parse_offset(const char *s, int64_t *offset)
-{
-	int h, m;
-	if ((s[0] == 'Z' || s[0] == 'z') && !s[1]) {
-		*offset = 0;
-		return true;
-	}
-	if ((s[0] != '+' && s[0] != '-') || !digits(s + 1, 2, &h) || s[3] != ':' ||
-	    !digits(s + 4, 2, &m) || s[6] || h > 23 || m > 59)
-		return false;
-	*offset = (int64_t)(h * 3600 + m * 60) * (s[0] == '+' ? 1 : -1);
-	return true;
-}
-
-bool audit_parse_time(const char *s, int64_t *out)
-{
-	int y, mo, d, h, mi, se;
-	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &se))
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	const char *rest = s + 19;
-	if (*rest == '.') {
-		rest++;
-		if (*rest < '0' || *rest > '9')
-			return false;
-		while (*rest >= '0' && *rest <= '9')
-			rest++;
-	}
-	int64_t offset;
-	if (!parse_offset(rest, &offset))
-		return false;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
-	return true;
-}
-
 /* ---- reading the original ---- */
 
 void audit_origin_free(struct audit_origin *o)
@@ -155,7 +91,7 @@ static int read_config(struct mint_oci_image *img, const struct mint_oci_image_r
 	json_t *created = json_object_get(root, "created");
 	if (!rc && !json_is_string(created))
 		rc = mint_err_set(err, MINT_EFORMAT, "config has no created time");
-	if (!rc && !audit_parse_time(json_string_value(created), &out->created))
+	if (!rc && !mint_oci_time_parse(json_string_value(created), &out->created))
 		rc = mint_err_set(err, MINT_EFORMAT, "config's created \"%.64s\" is not RFC 3339",
 				  json_string_value(created));
 	if (!rc) {

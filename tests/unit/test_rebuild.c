@@ -70,15 +70,15 @@ static void test_rebuild_parse_time_reads_rfc3339(void **state)
 {
 	(void)state;
 	int64_t t;
-	assert_true(audit_parse_time("2023-11-14T22:13:20Z", &t));
+	assert_true(mint_oci_time_parse("2023-11-14T22:13:20Z", &t));
 	assert_int_equal(t, 1700000000);
-	assert_true(audit_parse_time("2023-11-14T23:13:20+01:00", &t));
+	assert_true(mint_oci_time_parse("2023-11-14T23:13:20+01:00", &t));
 	assert_int_equal(t, 1700000000);
-	assert_true(audit_parse_time("2023-11-14T22:13:20.999999Z", &t));
+	assert_true(mint_oci_time_parse("2023-11-14T22:13:20.999999Z", &t));
 	assert_int_equal(t, 1700000000);
-	assert_true(audit_parse_time("1969-12-31T23:59:59Z", &t));
+	assert_true(mint_oci_time_parse("1969-12-31T23:59:59Z", &t));
 	assert_int_equal(t, -1);
-	assert_true(audit_parse_time("2024-02-29T00:00:00Z", &t));
+	assert_true(mint_oci_time_parse("2024-02-29T00:00:00Z", &t));
 	assert_int_equal(t, 1709164800);
 }
 
@@ -86,13 +86,13 @@ static void test_rebuild_parse_time_refuses_other_forms(void **state)
 {
 	(void)state;
 	int64_t t;
-	assert_false(audit_parse_time("2023-11-14 22:13:20Z", &t));
-	assert_false(audit_parse_time("2023-13-01T00:00:00Z", &t));
-	assert_false(audit_parse_time("2023-11-14T22:13:20", &t));
-	assert_false(audit_parse_time("2023-11-14T22:13:20+0100", &t));
-	assert_false(audit_parse_time("2023-11-14T22:13:20.Z", &t));
-	assert_false(audit_parse_time("2023-11-14T22:13:20Zjunk", &t));
-	assert_false(audit_parse_time("", &t));
+	assert_false(mint_oci_time_parse("2023-11-14 22:13:20Z", &t));
+	assert_false(mint_oci_time_parse("2023-13-01T00:00:00Z", &t));
+	assert_false(mint_oci_time_parse("2023-11-14T22:13:20", &t));
+	assert_false(mint_oci_time_parse("2023-11-14T22:13:20+0100", &t));
+	assert_false(mint_oci_time_parse("2023-11-14T22:13:20.Z", &t));
+	assert_false(mint_oci_time_parse("2023-11-14T22:13:20Zjunk", &t));
+	assert_false(mint_oci_time_parse("", &t));
 }
 
 static void test_rebuild_origin_reads_config_created_sidecar_and_labels(void **state)
