@@ -8,6 +8,7 @@ int cmd_build(int argc, char **argv);
 int cmd_build_minirootfs(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
+int cmd_pkg(int argc, char **argv);
 int cmd_rebuild(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);

@@ -13,6 +13,7 @@ static const struct cli_command top_commands[] = {
 	{ "build-minirootfs", cmd_build_minirootfs, "the root file system of one arch as a tar" },
 	{ "diff", cmd_diff, "what differs between two images: config fields and files" },
 	{ "lock", cmd_lock, "resolve a configuration into an apko-compatible lock file" },
+	{ "pkg", cmd_pkg, "build, sign and index apk packages from melange recipes" },
 	{ "rebuild", cmd_rebuild, "rebuild an image from its locked config and compare" },
 	{ "sbom", cmd_sbom, "SPDX and CycloneDX SBOMs of an existing image" },
 	{ "show-config", cmd_show_config, "print an apko image configuration as apko's JSON" },

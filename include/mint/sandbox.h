@@ -25,6 +25,7 @@
 #include "mint/err.h"
 #include "mint/image_build.h"
 #include "mint/image_config.h"
+#include "mint/source.h"
 
 enum mint_runner {
 	MINT_RUNNER_BWRAP = 1,

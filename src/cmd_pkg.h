@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The `mint pkg` subcommands, one per src/cmd_pkg_<name>.c. */
+#ifndef MINT_CMD_PKG_H
+#define MINT_CMD_PKG_H
+
+#endif
