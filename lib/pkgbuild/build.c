@@ -51,7 +51,7 @@ static bool arch_targeted(const struct mint_recipe *r, const char *arch)
 }
 
 /* The variables one target's steps see. */
-static int target_vars(const struct pkg_job *j, const struct pkg_target *t,
+int pkg_target_vars(const struct pkg_job *j, const struct pkg_target *t,
 		       struct mint_image_kvs *out, struct mint_err *err)
 {
 	struct mint_buf dir = { 0 };
@@ -117,7 +117,7 @@ static int expand_targets(struct pkg_job *j, struct mint_err *err)
 		struct mint_image_kvs vars = { 0 };
 		if (t->skipped)
 			continue;
-		int rc = target_vars(j, t, &vars, err);
+		int rc = pkg_target_vars(j, t, &vars, err);
 		if (!rc)
 			rc = mint_pipeline_expand(j->lib, t->pipeline, t->n_pipeline, &vars, &t->steps,
 						  err);
@@ -182,7 +182,7 @@ static int run_targets(struct pkg_job *j, struct mint_err *err)
 	return 0;
 }
 
-static int prepare(struct pkg_job *j, struct mint_err *err)
+int pkg_prepare(struct pkg_job *j, struct mint_err *err)
 {
 	int rc = mint_recipe_load(j->o->recipe_path, &j->recipe, err);
 	if (rc)
@@ -204,7 +204,7 @@ static int prepare(struct pkg_job *j, struct mint_err *err)
 	return rc;
 }
 
-static int job_arch(struct pkg_job *j, struct mint_err *err)
+int pkg_job_arch(struct pkg_job *j, struct mint_err *err)
 {
 	enum mint_arch a;
 	if (j->o->arch) {
@@ -218,7 +218,7 @@ static int job_arch(struct pkg_job *j, struct mint_err *err)
 	return 0;
 }
 
-static void job_free(struct pkg_job *j)
+void pkg_job_free(struct pkg_job *j)
 {
 	if (j->workspace) {
 		struct mint_err ignored = { 0 };
@@ -255,9 +255,9 @@ int mint_pkg_build(const struct mint_pkg_build_opts *o, struct mint_pkg_build_re
 	struct pkg_job j = { .o = o, .res = res };
 	struct mint_image_strs needs = { 0 };
 	memset(res, 0, sizeof(*res));
-	int rc = job_arch(&j, err);
+	int rc = pkg_job_arch(&j, err);
 	if (!rc)
-		rc = prepare(&j, err);
+		rc = pkg_prepare(&j, err);
 	if (!rc)
 		rc = collect_needs(&j, &needs, err);
 	if (!rc)
@@ -274,7 +274,7 @@ int mint_pkg_build(const struct mint_pkg_build_opts *o, struct mint_pkg_build_re
 	for (size_t i = 0; i < needs.n; i++)
 		free(needs.v[i]);
 	free(needs.v);
-	job_free(&j);
+	pkg_job_free(&j);
 	return rc;
 }
 

@@ -37,6 +37,13 @@ struct pkg_job {
 	struct mint_pkg_build_result *res;
 };
 
+/* build.c: the steps mint_pkg_build and mint_pkg_test share. */
+int pkg_job_arch(struct pkg_job *j, struct mint_err *err);
+int pkg_prepare(struct pkg_job *j, struct mint_err *err);
+int pkg_target_vars(const struct pkg_job *j, const struct pkg_target *t,
+		    struct mint_image_kvs *out, struct mint_err *err);
+void pkg_job_free(struct pkg_job *j);
+
 void pkg_log(const struct pkg_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* workspace.c */
