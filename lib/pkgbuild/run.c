@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "build_internal.h"
+#include "mint/path.h"
 
 /* The first non-empty line of a script, cut to fit a message. */
 static void first_line(const char *script, char *out, size_t cap)
@@ -23,12 +24,29 @@ static void first_line(const char *script, char *out, size_t cap)
 	strcpy(out + n, more ? " ..." : "");
 }
 
+/* A working directory may be anywhere in the guest, but ".." never leads
+ * out of the workspace it was written relative to. */
+static int check_workdir(const struct mint_build_step *s, struct mint_err *err)
+{
+	struct mint_buf clean = { 0 };
+	int rc = mint_path_clean(mint_span_str(s->working_directory), true, &clean, NULL);
+	mint_buf_free(&clean);
+	if (rc)
+		return mint_err_set(err, MINT_EUNSAFE,
+				    "%s: working-directory %s escapes the workspace", s->origin,
+				    s->working_directory);
+	return 0;
+}
+
 static int run_one(struct pkg_job *j, const struct mint_build_step *s, struct mint_err *err)
 {
 	struct mint_sandbox_result r = { 0 };
 	char cmd[160];
 	pkg_log(j, "step %s (%s)", s->name, s->origin);
-	int rc = mint_sandbox_run(&j->sandbox, s->script, s->working_directory, &s->environment,
+	int rc = check_workdir(s, err);
+	if (rc)
+		return rc;
+	rc = mint_sandbox_run(&j->sandbox, s->script, s->working_directory, &s->environment,
 				  &r, err);
 	if (rc)
 		return rc;
