@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The bundled example: inspect and verify real packages and a signed
-# repository from the upstream fixtures (../shared/fixtures/upstream), then
-# lock and build the example image (examples/images/fixture-base.yaml) from
-# that repository, twice, and show that the bytes are the same.
+# The bundled examples. First the offline demo (scripts/demo-packages.sh):
+# a signed repository built from this project's recipes, images built from
+# it, run under bubblewrap. Then, when the upstream fixtures are present
+# (../shared/fixtures/upstream): inspect and verify real packages and a
+# signed repository, lock and build examples/images/fixture-base.yaml from
+# it, twice, and show that the bytes are the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINT=${MINT:-build/src/mint}
 FIX=${MINT_FIXTURES:-../shared/fixtures/upstream}
+MINT=$MINT scripts/demo-packages.sh
 if [ ! -d "$FIX" ]; then
-	echo "demo: the upstream fixtures are not at $FIX (set MINT_FIXTURES)" >&2
-	exit 1
+	echo "demo: the upstream fixtures are not at $FIX (set MINT_FIXTURES); the fixture part is skipped"
+	exit 0
 fi
 T=$FIX/apko/pkg/apk/apk/testdata
 ALPINE=$T/alpine-316/alpine-baselayout-3.2.0-r23.apk

@@ -16,8 +16,10 @@ packages=(
 	skopeo umoci podman golang-github-opencontainers-image-spec-dev python3-jsonschema
 	# benchmark baselines
 	pigz
-	# running what was built: a static busybox to package, bubblewrap to run it
-	busybox-static bubblewrap git
+	# package builds and the offline demo: the static busybox, CA bundle and
+	# static C library the demo recipes package or link, bubblewrap to run
+	# build steps and images
+	busybox-static ca-certificates libc6-dev bubblewrap
 )
 
 missing=()
