@@ -3,8 +3,8 @@
  * Pipelines: melange's `uses:` steps and their expansion into the flat
  * list of commands a package build runs.
  *
- * The built-in pipelines (fetch, patch, autoconf/*, cmake/*, meson/*,
- * strip, split/*) are YAML data files in the project's pipelines/
+ * The built-in pipelines (fetch, patch, autoconf/..., cmake/..., meson/...,
+ * strip, split/...) are YAML data files in the project's pipelines/
  * directory, compiled into the library; each declares its `inputs`
  * (description, default, required), `needs.packages` and a `pipeline:` of
  * steps in the recipe step schema (mint/recipe.h). User pipeline
