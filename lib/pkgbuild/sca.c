@@ -156,13 +156,13 @@ static int soname_libver(struct mint_span soname, struct mint_buf *out)
 		if (memcmp(soname.ptr + i, ".so.", 4) != 0)
 			continue;
 		struct mint_span v = MINT_SPAN(soname.ptr + i + 4, soname.len - i - 4);
-		for (size_t j = 0; j < v.len; j++)
-			if (v.ptr[j] != '.' && (v.ptr[j] < '0' || v.ptr[j] > '9'))
-				goto zero;
-		/* Go cuts at every ".so.": the version ends at the next one */
+		/* Go splits at every ".so.": the version ends at the next one */
 		for (size_t j = 0; j + 4 <= v.len; j++)
 			if (memcmp(v.ptr + j, ".so.", 4) == 0)
 				v.len = j;
+		for (size_t j = 0; j < v.len; j++)
+			if (v.ptr[j] != '.' && (v.ptr[j] < '0' || v.ptr[j] > '9'))
+				goto zero;
 		return mint_buf_append_span(out, v);
 	}
 zero:
