@@ -181,7 +181,8 @@ static void os_package(struct doc *d)
 	sbom_json_field(w, "description", "Operating System");
 	sbom_json_field(w, "downloadLocation", NOASSERTION);
 	supplier(d);
-	sbom_json_field(w, "primaryPackagePurpose", "OPERATING-SYSTEM");
+	/* melange writes OPERATING-SYSTEM, which the SPDX 2.3 schema refuses */
+	sbom_json_field(w, "primaryPackagePurpose", "OPERATING_SYSTEM");
 	sbom_json_end_object(w);
 }
 

@@ -85,7 +85,7 @@ static void test_pkg_sbom_describes_the_apk_with_purl_and_license(void **state)
 	assert_string_equal(purl(apk), "pkg:apk/wolfi/hello@2.12-r3?arch=x86_64&distro=wolfi");
 	const json_t *os = package(doc, "SPDXRef-OperatingSystem");
 	assert_string_equal(str(os, "name"), "wolfi");
-	assert_string_equal(str(os, "primaryPackagePurpose"), "OPERATING-SYSTEM");
+	assert_string_equal(str(os, "primaryPackagePurpose"), "OPERATING_SYSTEM");
 	/* Go's HTML escaping of '&', as melange's files have it */
 	assert_non_null(strstr(text.data, "x86_64\\u0026distro"));
 	json_decref(doc);
