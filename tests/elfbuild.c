@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Tiny ELF objects for tests. Layout: header, .dynstr, .dynamic (DT_SONAME
- * entries then DT_NULL), .shstrtab, then the section headers (null,
- * .dynstr, .dynamic, .shstrtab).
+ * Tiny ELF objects for tests. Layout: header, .dynstr, .dynamic (DT_NEEDED
+ * entries, DT_SONAME entries, DT_NULL), .shstrtab, then the section headers
+ * (null, .dynstr, .dynamic, .shstrtab) and, with an interpreter, its path
+ * and a one-entry program header table.
  */
 #include "elfbuild.h"
 
@@ -41,6 +42,28 @@ static void section(struct mint_buf *b, const struct test_elf *s, uint32_t name,
 	}
 }
 
+static void interp(struct mint_buf *out, const struct test_elf *s)
+{
+	bool be = s->big_endian;
+	size_t path = out->len, len = strlen(s->interp) + 1;
+	mint_buf_append(out, s->interp, len);
+	size_t ph = grow(out, s->is32 ? 32 : 56);
+	put(out, ph, 3, 4, be);
+	if (s->is32) {
+		put(out, ph + 4, path, 4, be);
+		put(out, ph + 16, len, 4, be);
+		put(out, 28, ph, 4, be);
+		put(out, 42, 32, 2, be);
+		put(out, 44, 1, 2, be);
+	} else {
+		put(out, ph + 8, path, 8, be);
+		put(out, ph + 32, len, 8, be);
+		put(out, 32, ph, 8, be);
+		put(out, 54, 56, 2, be);
+		put(out, 56, 1, 2, be);
+	}
+}
+
 void build_test_elf(const struct test_elf *s, struct mint_buf *out)
 {
 	static const char shstr[] = "\0.dynstr\0.dynamic\0.shstrtab";
@@ -58,17 +81,25 @@ void build_test_elf(const struct test_elf *s, struct mint_buf *out)
 
 	size_t dynstr = out->len;
 	mint_buf_putc(out, '\0');
-	uint64_t offs[8];
-	for (size_t i = 0; i < s->n_sonames && i < 8; i++) {
-		offs[i] = out->len - dynstr;
+	uint64_t offs[16];
+	uint64_t tags[16];
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_needed && i < 8; i++, n++) {
+		offs[n] = out->len - dynstr;
+		tags[n] = 1;
+		mint_buf_append(out, s->needed[i], strlen(s->needed[i]) + 1);
+	}
+	for (size_t i = 0; i < s->n_sonames && i < 8; i++, n++) {
+		offs[n] = out->len - dynstr;
+		tags[n] = 14;
 		mint_buf_append(out, s->sonames[i], strlen(s->sonames[i]) + 1);
 	}
 	size_t dynstr_len = out->len - dynstr;
 	size_t dynamic = out->len;
-	for (size_t i = 0; i <= s->n_sonames && i <= 8; i++) {
+	for (size_t i = 0; i <= n; i++) {
 		size_t at = grow(out, 2 * w);
-		put(out, at, i < s->n_sonames ? 14 : 0, w, be);
-		put(out, at + w, i < s->n_sonames ? offs[i] : 0, w, be);
+		put(out, at, i < n ? tags[i] : 0, w, be);
+		put(out, at + w, i < n ? offs[i] : 0, w, be);
 	}
 	size_t dynamic_len = out->len - dynamic;
 	size_t shstrtab = out->len;
@@ -90,4 +121,6 @@ void build_test_elf(const struct test_elf *s, struct mint_buf *out)
 		put(out, hdr + 60, 4, 2, be);
 		put(out, hdr + 62, 3, 2, be);
 	}
+	if (s->interp)
+		interp(out, s);
 }

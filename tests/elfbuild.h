@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Test-only builder of tiny ELF shared objects: a header, a dynamic section
- * with DT_SONAME entries, its string table and a section name table. Enough
+ * with DT_NEEDED and DT_SONAME entries, its string table, a section name
+ * table and, on request, a PT_INTERP program header. Enough
  * for the ELF reader and the ld.so.cache generator, nothing that runs.
  */
 #ifndef MINT_TEST_ELFBUILD_H
@@ -21,6 +22,9 @@ struct test_elf {
 	const char *const *sonames; /* DT_SONAME strings, in order */
 	size_t n_sonames;
 	bool no_dynamic;         /* leave the dynamic section out */
+	const char *const *needed; /* DT_NEEDED strings, before the SONAMEs */
+	size_t n_needed;
+	const char *interp;      /* a PT_INTERP path, or NULL for none */
 };
 
 /* Builds the object into out (replacing its contents). */

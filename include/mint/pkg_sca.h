@@ -42,7 +42,15 @@ int mint_pkg_sca(const char *destdir, const struct mint_pkg_sca_opts *o,
 		 struct mint_err *err);
 
 /* The DT_NEEDED names of one ELF file (bounded, like mint_elf_soname).
- * Appended to out. A file that is not ELF is MINT_EFORMAT. */
+ * Appended to out. A file that is not ELF is MINT_EFORMAT. Lives in
+ * lib/image/elf.c beside the DT_SONAME reader whose walk it shares. */
 int mint_elf_needed(struct mint_span file, struct mint_image_strs *out, struct mint_err *err);
+
+/* The PT_INTERP path of one ELF file ("/lib/ld-musl-x86_64.so.1"),
+ * NUL bytes trimmed from both ends, pointing into file; an empty span
+ * when there is none. Only the header and program header table need be
+ * sound (MINT_EFORMAT/MINT_ETRUNCATED otherwise); an interpreter that
+ * runs past the end of the file is cut there, as Go reads it. */
+int mint_elf_interp(struct mint_span file, struct mint_span *interp, struct mint_err *err);
 
 #endif

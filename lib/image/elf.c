@@ -4,11 +4,17 @@
  * untrusted bytes. Every table and section is checked to lie inside the
  * span before it is touched; the checks follow what Go's debug/elf refuses
  * when apko opens a library, so that a file apko skips is skipped here too.
+ * The same walk of the dynamic section gives the DT_NEEDED names package
+ * builds turn into so: depends (mint_elf_needed, declared in
+ * mint/pkg_sca.h), and the program headers give the PT_INTERP path.
  * Not a general ELF reader: symbols, relocations and notes are not looked at.
  */
 #include "mint/elf.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "mint/pkg_sca.h"
 
 #define EI_NIDENT 16
 #define SHT_NULL 0
@@ -18,7 +24,9 @@
 #define SHF_COMPRESSED 0x800
 #define SHN_LORESERVE 0xff00
 #define SHN_XINDEX 0xffff
+#define DT_NEEDED 1
 #define DT_SONAME 14
+#define PT_INTERP 3
 
 struct elf {
 	struct mint_span f;
@@ -263,8 +271,10 @@ int mint_elf_soname(struct mint_span file, struct mint_elf_sonames *out, struct 
 	return rc;
 }
 
-bool mint_elf_soname_next(const struct mint_elf_sonames *s, size_t *cursor,
-			  struct mint_span *soname)
+/* The next string of a tag from *cursor: the walk both DT_SONAME and
+ * DT_NEEDED share. Entries after a DT_NULL count, as in Go. */
+static bool dyn_next(const struct mint_elf_sonames *s, uint64_t want, size_t *cursor,
+		     struct mint_span *str)
 {
 	struct elf e = { s->dynamic, s->is64, s->big_endian };
 	size_t entsize = s->is64 ? 16 : 8;
@@ -274,8 +284,76 @@ bool mint_elf_soname_next(const struct mint_elf_sonames *s, size_t *cursor,
 		uint64_t tag = word(&e, *cursor);
 		uint64_t val = word(&e, *cursor + entsize / 2);
 		*cursor += entsize;
-		if (tag == DT_SONAME && string_at(s->strtab, val, soname))
+		if (tag == want && string_at(s->strtab, val, str))
 			return true;
 	}
 	return false;
+}
+
+bool mint_elf_soname_next(const struct mint_elf_sonames *s, size_t *cursor,
+			  struct mint_span *soname)
+{
+	return dyn_next(s, DT_SONAME, cursor, soname);
+}
+
+static int push_str(struct mint_image_strs *out, struct mint_span s, struct mint_err *err)
+{
+	char **v = realloc(out->v, (out->n + 2) * sizeof(*v));
+	if (!v)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	out->v = v;
+	v[out->n] = strndup(s.ptr, s.len);
+	if (!v[out->n])
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	v[++out->n] = NULL;
+	return 0;
+}
+
+int mint_elf_needed(struct mint_span file, struct mint_image_strs *out, struct mint_err *err)
+{
+	struct mint_elf_sonames e;
+	struct mint_span name;
+	size_t cursor = 0;
+	int rc = mint_elf_soname(file, &e, err);
+	while (!rc && dyn_next(&e, DT_NEEDED, &cursor, &name))
+		rc = push_str(out, name, err);
+	return rc;
+}
+
+int mint_elf_interp(struct mint_span file, struct mint_span *interp, struct mint_err *err)
+{
+	struct elf e;
+	*interp = MINT_SPAN_NULL;
+	if (!file.ptr && file.len)
+		return mint_err_set(err, MINT_EINVAL, "ELF: no bytes");
+	int rc = read_ident(&e, file, err);
+	if (!rc)
+		rc = check_phdrs(&e, err);
+	if (rc)
+		return rc;
+	uint64_t phoff = word(&e, e.is64 ? 32 : 28);
+	uint64_t at = e.is64 ? 54 : 42;
+	uint64_t phentsize = get(&e, at, 2), phnum = get(&e, at + 2, 2);
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t ph = phoff + i * phentsize;
+		if (get(&e, ph, 4) != PT_INTERP)
+			continue;
+		uint64_t off = word(&e, ph + (e.is64 ? 8 : 4));
+		uint64_t size = word(&e, ph + (e.is64 ? 32 : 16));
+		/* Go reads what there is of it: nothing past the end */
+		if (off > file.len)
+			off = file.len;
+		if (size > file.len - off)
+			size = file.len - off;
+		struct mint_span s = MINT_SPAN(file.ptr + off, (size_t)size);
+		while (s.len && s.ptr[0] == '\0') {
+			s.ptr++;
+			s.len--;
+		}
+		while (s.len && s.ptr[s.len - 1] == '\0')
+			s.len--;
+		*interp = s;
+		return 0;
+	}
+	return 0;
 }
