@@ -293,7 +293,8 @@ static int deepest_first(const void *a, const void *b)
  * twice gets the mode of its last entry. */
 static int apply_dir_modes(struct extractor *x, struct mint_err *err)
 {
-	qsort(x->dirs, x->n_dirs, sizeof(*x->dirs), deepest_first);
+	if (x->n_dirs)
+		qsort(x->dirs, x->n_dirs, sizeof(*x->dirs), deepest_first);
 	x->entry = NULL;
 	for (size_t i = 0; i < x->n_dirs; i++) {
 		mint_buf_reset(&x->name);
