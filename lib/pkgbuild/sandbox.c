@@ -315,15 +315,26 @@ out:
 	return rc;
 }
 
+static bool env_complete(const struct mint_image_kvs *env)
+{
+	for (size_t i = 0; env && i < env->n; i++)
+		if (!env->v[i].key || !*env->v[i].key || !env->v[i].value)
+			return false;
+	return true;
+}
+
 static int check_sandbox(const struct mint_sandbox *sb, const char *script, const char *workdir,
-			 struct mint_err *err)
+			 const struct mint_image_kvs *env, struct mint_err *err)
 {
 	if (sb->runner != MINT_RUNNER_BWRAP && sb->runner != MINT_RUNNER_HOST)
 		return mint_err_set(err, MINT_EINVAL, "unknown runner %d", (int)sb->runner);
 	if (sb->runner == MINT_RUNNER_BWRAP && !sb->rootfs)
 		return mint_err_set(err, MINT_EINVAL, "the bubblewrap runner needs a guest root");
 	if (!sb->workspace || !script || !workdir || !*workdir)
-		return mint_err_set(err, MINT_EINVAL, "a step needs a workspace, a script and a working directory");
+		return mint_err_set(err, MINT_EINVAL,
+				    "a step needs a workspace, a script and a working directory");
+	if (!env_complete(&sb->env) || !env_complete(env))
+		return mint_err_set(err, MINT_EINVAL, "an environment variable without a name or value");
 	return 0;
 }
 
@@ -336,7 +347,7 @@ int mint_sandbox_run(const struct mint_sandbox *sb, const char *script, const ch
 	struct output o = { .sb = sb, .tail = res->tail };
 	res->exit_status = -1;
 	res->tail[0] = '\0';
-	int rc = check_sandbox(sb, script, workdir, err);
+	int rc = check_sandbox(sb, script, workdir, env, err);
 	if (!rc && (wrap_script(script, workdir, &wrapped) ||
 		    build_argv(sb, env, mint_buf_cstr(&wrapped), &argv)))
 		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");

@@ -215,6 +215,16 @@ static void test_sandbox_bwrap_runner_needs_rootfs(void **state)
 			 MINT_EINVAL);
 }
 
+static void test_sandbox_env_without_value_is_invalid(void **state)
+{
+	struct fixture *f = fixture_or_skip_test(state);
+	struct mint_image_kv kv = { "EMPTY", NULL };
+	struct mint_image_kvs env = { &kv, 1 };
+	struct mint_err err = { 0 };
+	assert_int_equal(mint_sandbox_run(&f->sb, "true", "/home/build", &env, &f->res, &err),
+			 MINT_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_sandbox_umask_022),
 		cmocka_unit_test(test_sandbox_missing_bwrap_is_io_error),
 		cmocka_unit_test(test_sandbox_bwrap_runner_needs_rootfs),
+		cmocka_unit_test(test_sandbox_env_without_value_is_invalid),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, setup, teardown));
 }
