@@ -66,7 +66,9 @@ int rcp_decode_vars(struct cfg_ctx *c, const struct mint_yaml_node *root, struct
 int rcp_load_vars(const struct mint_recipe *r, struct mint_image_kvs *kv);
 
 /* Replaces the ${{name}} references whose name is a key of vars and leaves
- * every other text as written (recipe_vars.c). */
+ * every other text as written (recipe_vars.c). Unlike mint_recipe_subst it
+ * never fails on a malformed reference: it serves load time and display,
+ * where text that only looks like a reference must survive. */
 int rcp_subst_known(const char *text, const struct mint_image_kvs *vars, struct mint_buf *out);
 /* The same into a fresh string in *s (replacing it). */
 int rcp_subst_in_place(char **s, const struct mint_image_kvs *vars);
