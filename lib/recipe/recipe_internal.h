@@ -14,6 +14,16 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Bounds that keep hostile recipes cheap: one substituted string, one
+ * var-transforms result, the number of transforms. */
+#define RCP_MAX_SUBST_BYTES (1u << 20)
+#define RCP_MAX_VAR_BYTES (64u << 10)
+#define RCP_MAX_TRANSFORMS 1024
+
+/* The error for rc (MINT_ENOMEM, or MINT_ELIMIT from a substitution) at
+ * node at, naming field path. */
+int rcp_fail(struct cfg_ctx *c, const struct mint_yaml_node *at, const char *path, int rc);
+
 /* package: (recipe_package.c). obj is a struct mint_recipe_package. */
 int rcp_decode_package(struct cfg_ctx *c, const struct mint_yaml_node *v, const char *path,
 		       void *obj);
@@ -66,7 +76,8 @@ int rcp_decode_vars(struct cfg_ctx *c, const struct mint_yaml_node *root, struct
 int rcp_load_vars(const struct mint_recipe *r, struct mint_image_kvs *kv);
 
 /* Replaces the ${{name}} references whose name is a key of vars and leaves
- * every other text as written (recipe_vars.c). Unlike mint_recipe_subst it
+ * every other text as written (recipe_vars.c); MINT_ELIMIT when this would
+ * add more than RCP_MAX_SUBST_BYTES to out. Unlike mint_recipe_subst it
  * never fails on a malformed reference: it serves load time and display,
  * where text that only looks like a reference must survive. */
 int rcp_subst_known(const char *text, const struct mint_image_kvs *vars, struct mint_buf *out);

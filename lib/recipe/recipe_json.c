@@ -19,6 +19,8 @@
 /* A compact JSON writer: one flag per nesting level says whether a comma
  * goes before the next member. */
 #define MAX_NEST 64
+/* Output beyond this is refused: substitution can make a small recipe big. */
+#define MAX_JSON_BYTES (64u << 20)
 
 struct jw {
 	struct mint_buf *out;
@@ -32,6 +34,8 @@ static void put(struct jw *w, const char *s)
 {
 	if (!w->rc && mint_buf_puts(w->out, s))
 		w->rc = MINT_ENOMEM;
+	if (!w->rc && w->out->len > MAX_JSON_BYTES)
+		w->rc = MINT_ELIMIT;
 }
 
 static void key(struct jw *w, const char *k)
@@ -81,8 +85,11 @@ static void str(struct jw *w, const char *k, const char *v)
 		raw_str(w, k, v);
 		return;
 	}
-	if (rcp_subst_known(v, w->vars, &b) || mint_buf_putc(&b, '\0'))
-		w->rc = MINT_ENOMEM;
+	int rc = rcp_subst_known(v, w->vars, &b);
+	if (!rc && mint_buf_putc(&b, '\0'))
+		rc = MINT_ENOMEM;
+	if (rc)
+		w->rc = rc;
 	else
 		raw_str(w, k, b.data);
 	mint_buf_free(&b);
@@ -418,7 +425,8 @@ int mint_recipe_to_json(const struct mint_recipe *r, const char *arch, struct mi
 	if (!rc)
 		rc = indent(compact.data, compact.len, out);
 	if (rc)
-		mint_err_set(err, rc, rc == MINT_ELIMIT ? "recipe nested too deeply for JSON"
+		mint_err_set(err, rc, rc == MINT_ELIMIT ? "the recipe's JSON would be too large or "
+							   "too deeply nested"
 							 : "out of memory");
 	cfg_kvs_free(&vars);
 	mint_buf_free(&compact);

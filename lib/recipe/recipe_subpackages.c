@@ -13,6 +13,8 @@
 
 /* Enough for any real recipe; stops data x subpackages from blowing up. */
 #define MAX_SUBPACKAGES 10000
+/* Bytes of text the expanded copies of ranged subpackages may hold. */
+#define MAX_EXPANDED_BYTES (64u << 20)
 
 struct range_data {
 	char *name;
@@ -262,8 +264,9 @@ static int check_name(struct cfg_ctx *c, const struct mint_yaml_node *node, cons
 {
 	struct mint_recipe_subpackage *s = &r->subpackages[r->n_subpackages - 1];
 	const struct mint_yaml_node *at = mint_yaml_map_get(node, "name");
-	if (rcp_subst_in_place(&s->meta.name, known))
-		return mint_yaml_fail(c->doc, at, c->err, MINT_ENOMEM, "out of memory");
+	int rc = rcp_subst_in_place(&s->meta.name, known);
+	if (rc)
+		return rcp_fail(c, at, path, rc);
 	const char *name = s->meta.name;
 	if (cfg_empty(name))
 		return mint_yaml_fail(c->doc, node, c->err, MINT_EFORMAT, "'%s.name' is required",
@@ -285,10 +288,52 @@ static int check_name(struct cfg_ctx *c, const struct mint_yaml_node *node, cons
 	return 0;
 }
 
-static int expand_range(struct cfg_ctx *c, const struct mint_yaml_node *node, const char *path,
-			const struct data_set *data, const struct mint_image_kvs *known,
-			struct mint_recipe *r, size_t *cap)
+/* What expanding the subpackages list needs besides the recipe. */
+struct expansion {
+	struct data_set data;
+	struct mint_image_kvs known; /* package.* and vars.* */
+	size_t cap;                  /* room in r->subpackages */
+	size_t bytes_left;           /* of MAX_EXPANDED_BYTES */
+};
+
+/* The bytes of text under n, aliases counted each time (bounded by the
+ * document's node limit). */
+static size_t node_bytes(const struct mint_yaml_node *n)
 {
+	size_t sum = 0;
+	if (n->kind == MINT_YAML_SCALAR)
+		return n->len;
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->kind == MINT_YAML_SEQUENCE)
+			sum += node_bytes(n->items[i]);
+		else
+			sum += node_bytes(n->pairs[i].key) + node_bytes(n->pairs[i].value);
+		if (sum > MAX_EXPANDED_BYTES)
+			break;
+	}
+	return sum;
+}
+
+static int charge(struct cfg_ctx *c, const struct mint_yaml_node *node, struct expansion *x,
+		  size_t items)
+{
+	size_t each = node_bytes(node) + 1;
+	if (each <= x->bytes_left && items <= x->bytes_left / each) {
+		x->bytes_left -= each * items;
+		return 0;
+	}
+	return mint_yaml_fail(c->doc, node, c->err, MINT_ELIMIT,
+			      "ranged subpackages would hold more than %u MiB of text once "
+			      "expanded",
+			      MAX_EXPANDED_BYTES >> 20);
+}
+
+static int expand_range(struct cfg_ctx *c, const struct mint_yaml_node *node, const char *path,
+			struct expansion *x, struct mint_recipe *r)
+{
+	const struct data_set *data = &x->data;
+	const struct mint_image_kvs *known = &x->known;
+	size_t *cap = &x->cap;
 	struct mint_recipe_subpackage probe = { 0 };
 	int rc = cfg_decode_fields(c, node, path, sub_fields, N(sub_fields), &probe);
 	if (!rc)
@@ -299,13 +344,15 @@ static int expand_range(struct cfg_ctx *c, const struct mint_yaml_node *node, co
 				    MINT_EFORMAT, "'%s.range': no data named \"%s\"", path,
 				    probe.range_key);
 	rcp_subpackage_free(&probe);
+	if (!rc)
+		rc = charge(c, node, x, d->items.n);
 	for (size_t i = 0; !rc && i < d->items.n; i++) {
 		if ((rc = push(c, node, r, cap)))
 			break;
 		struct mint_recipe_subpackage *s = &r->subpackages[r->n_subpackages - 1];
 		rc = cfg_decode_fields(c, node, path, sub_fields, N(sub_fields), s);
-		if (!rc && subst_range(s, &d->items.v[i]))
-			rc = mint_yaml_fail(c->doc, node, c->err, MINT_ENOMEM, "out of memory");
+		if (!rc && (rc = subst_range(s, &d->items.v[i])))
+			rc = rcp_fail(c, node, path, rc);
 		if (!rc)
 			rc = check_name(c, node, path, r, known);
 	}
@@ -313,32 +360,29 @@ static int expand_range(struct cfg_ctx *c, const struct mint_yaml_node *node, co
 }
 
 static int decode_one(struct cfg_ctx *c, const struct mint_yaml_node *node, const char *path,
-		      const struct data_set *data, const struct mint_image_kvs *known,
-		      struct mint_recipe *r, size_t *cap)
+		      struct expansion *x, struct mint_recipe *r)
 {
 	if (node->kind == MINT_YAML_MAPPING && !mint_yaml_is_null(mint_yaml_map_get(node, "range")))
-		return expand_range(c, node, path, data, known, r, cap);
-	int rc = push(c, node, r, cap);
+		return expand_range(c, node, path, x, r);
+	int rc = push(c, node, r, &x->cap);
 	if (!rc)
 		rc = cfg_decode_fields(c, node, path, sub_fields, N(sub_fields),
 				       &r->subpackages[r->n_subpackages - 1]);
 	if (!rc)
-		rc = check_name(c, node, path, r, known);
+		rc = check_name(c, node, path, r, &x->known);
 	return rc;
 }
 
 int rcp_decode_subpackages(struct cfg_ctx *c, const struct mint_yaml_node *root,
 			   struct mint_recipe *r)
 {
-	struct data_set data = { 0 };
-	struct mint_image_kvs known = { 0 };
+	struct expansion x = { .bytes_left = MAX_EXPANDED_BYTES };
 	const struct mint_yaml_node *seq = mint_yaml_map_get(root, "subpackages");
-	size_t cap = 0;
-	if (rcp_load_vars(r, &known)) {
-		cfg_kvs_free(&known);
+	if (rcp_load_vars(r, &x.known)) {
+		cfg_kvs_free(&x.known);
 		return mint_yaml_fail(c->doc, root, c->err, MINT_ENOMEM, "out of memory");
 	}
-	int rc = decode_data(c, mint_yaml_map_get(root, "data"), &data);
+	int rc = decode_data(c, mint_yaml_map_get(root, "data"), &x.data);
 	if (!rc)
 		rc = mint_yaml_want_sequence(c->doc, seq, "subpackages", c->err);
 	for (size_t i = 0; rc == 0 && i < seq->n; i++) {
@@ -351,9 +395,9 @@ int rcp_decode_subpackages(struct cfg_ctx *c, const struct mint_yaml_node *root,
 						    "'%s' must be a mapping, not null", sub);
 			break;
 		}
-		rc = decode_one(c, seq->items[i], sub, &data, &known, r, &cap);
+		rc = decode_one(c, seq->items[i], sub, &x, r);
 	}
-	data_free(&data);
-	cfg_kvs_free(&known);
+	data_free(&x.data);
+	cfg_kvs_free(&x.known);
 	return rc > 0 ? 0 : rc;
 }

@@ -60,10 +60,22 @@ static const char *lookup(const struct mint_image_kvs *vars, const char *name, s
 	return kv ? kv->value : NULL;
 }
 
+int rcp_fail(struct cfg_ctx *c, const struct mint_yaml_node *at, const char *path, int rc)
+{
+	if (rc == MINT_ELIMIT)
+		return mint_yaml_fail(c->doc, at, c->err, rc,
+				      "'%s' grows past %u KiB once ${{...}} are substituted", path,
+				      RCP_MAX_SUBST_BYTES >> 10);
+	return mint_yaml_fail(c->doc, at, c->err, rc, "out of memory reading '%s'", path);
+}
+
 int rcp_subst_known(const char *text, const struct mint_image_kvs *vars, struct mint_buf *out)
 {
 	const char *p = text;
+	size_t start = out->len;
 	while (*p) {
+		if (out->len - start > RCP_MAX_SUBST_BYTES)
+			return MINT_ELIMIT;
 		const char *dollar = strstr(p, "${{");
 		if (!dollar)
 			break;
@@ -79,6 +91,8 @@ int rcp_subst_known(const char *text, const struct mint_image_kvs *vars, struct 
 			return MINT_ENOMEM;
 		p = end;
 	}
+	if (out->len - start > RCP_MAX_SUBST_BYTES)
+		return MINT_ELIMIT;
 	return mint_buf_puts(out, p);
 }
 
@@ -428,12 +442,17 @@ static int run_transform(struct cfg_ctx *c, const struct mint_yaml_node *at, con
 		rc = MINT_ENOMEM;
 	if (!rc)
 		rc = replace_all(&re, from.data, t->replace, &result);
+	if (!rc && result.len > RCP_MAX_VAR_BYTES)
+		rc = MINT_ELIMIT;
 	if (!rc && mint_buf_putc(&result, '\0'))
 		rc = MINT_ENOMEM;
 	if (!rc)
 		rc = cfg_kvs_set(&r->vars, t->to, result.data);
-	if (rc)
-		rc = mint_yaml_fail(c->doc, at, c->err, rc, "out of memory");
+	if (rc == MINT_ELIMIT)
+		rc = mint_yaml_fail(c->doc, at, c->err, rc, "'%s': the result is longer than %u KiB",
+				    path, RCP_MAX_VAR_BYTES >> 10);
+	else if (rc)
+		rc = rcp_fail(c, at, path, rc);
 	regfree(&re);
 	cfg_kvs_free(&known);
 	mint_buf_free(&from);
@@ -453,6 +472,9 @@ static int decode_transforms(struct cfg_ctx *c, const struct mint_yaml_node *seq
 	int rc = mint_yaml_want_sequence(c->doc, seq, "var-transforms", c->err);
 	if (rc)
 		return rc > 0 ? 0 : rc;
+	if (seq->n > RCP_MAX_TRANSFORMS)
+		return mint_yaml_fail(c->doc, seq, c->err, MINT_ELIMIT,
+				      "more than %d var-transforms", RCP_MAX_TRANSFORMS);
 	for (size_t i = 0; i < seq->n && !rc; i++) {
 		char sub[CFG_PATH_MAX];
 		struct transform t = { 0 };
@@ -481,7 +503,7 @@ int rcp_decode_vars(struct cfg_ctx *c, const struct mint_yaml_node *root, struct
 		rc = rcp_subst_in_place(&r->vars.v[i].value, &known);
 	cfg_kvs_free(&known);
 	if (rc)
-		return mint_yaml_fail(c->doc, root, c->err, rc, "out of memory");
+		return rcp_fail(c, mint_yaml_map_get(root, "vars"), "vars", rc);
 	return decode_transforms(c, mint_yaml_map_get(root, "var-transforms"), r);
 }
 

@@ -2,6 +2,8 @@
 /* lib/recipe/recipe_vars.c: vars, var-transforms (RE2 on ERE), package vars. */
 #include "recipe_testlib.h"
 
+#include <stdlib.h>
+
 static const char *var(const struct mint_image_kvs *kv, const char *key)
 {
 	for (size_t i = 0; i < kv->n; i++)
@@ -113,6 +115,20 @@ static void test_recipe_vars_for_an_arch(void **state)
 	mint_recipe_free(&r);
 }
 
+static void test_var_transform_result_is_bounded(void **state)
+{
+	(void)state;
+	size_t n = 40000;
+	char *text = malloc(n + 256);
+	assert_non_null(text);
+	int at = snprintf(text, 256, PKG "vars:\n  a: ");
+	memset(text + at, 'x', n);
+	strcpy(text + at + n, "\nvar-transforms:\n  - from: ${{vars.a}}${{vars.a}}\n"
+			      "    match: y\n    replace: z\n    to: b\n");
+	assert_contains(recipe_fails(text, MINT_ELIMIT), "longer than 64 KiB");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_var_transform_from_earlier_transform_and_vars),
 		cmocka_unit_test(test_var_transform_refuses_what_ere_cannot_express),
 		cmocka_unit_test(test_recipe_vars_for_an_arch),
+		cmocka_unit_test(test_var_transform_result_is_bounded),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
