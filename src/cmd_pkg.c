@@ -5,6 +5,7 @@
 #include "commands.h"
 
 static const struct cli_command pkg_commands[] = {
+	{ "show", cmd_pkg_show, "print a melange recipe as mint reads it, as JSON" },
 	{ 0 },
 };
 

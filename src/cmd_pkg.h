@@ -3,4 +3,6 @@
 #ifndef MINT_CMD_PKG_H
 #define MINT_CMD_PKG_H
 
+int cmd_pkg_show(int argc, char **argv);
+
 #endif

@@ -44,6 +44,9 @@
 #include "mint/err.h"
 #include "mint/span.h"
 
+struct mint_yaml_doc;
+struct mint_yaml_node;
+
 /* --- Architectures ------------------------------------------------------ */
 
 /* In the order of apko's AllArchs (which is not sorted: see
@@ -213,6 +216,15 @@ int mint_image_config_parse(struct mint_span text, const char *name,
 			    const struct mint_image_config_opts *opts,
 			    struct mint_image_config *out, struct mint_err *err);
 void mint_image_config_free(struct mint_image_config *cfg);
+/* Decodes one node of a YAML document that holds an ImageConfiguration
+ * inside something else (a melange recipe's `environment:`); field is its
+ * dotted name for messages ("test.environment"). Errors carry the node's
+ * file:line:column. No include is followed (`include` is refused) and no
+ * checksum is made; the rules across fields are checked. A null node gives
+ * an empty config. On failure cfg is left empty (safe to free). */
+int mint_image_config_decode_node(const struct mint_yaml_doc *doc,
+				  const struct mint_yaml_node *node, const char *field,
+				  struct mint_image_config *cfg, struct mint_err *err);
 
 /* apko's ImageConfiguration.MergeInto: copies src into target, target's
  * values taking precedence. Entrypoint (as a whole), cmd, stop-signal,

@@ -133,7 +133,9 @@ struct mint_recipe {
 	size_t n_pipeline;
 	struct mint_recipe_subpackage *subpackages;
 	size_t n_subpackages;
-	struct mint_image_kvs vars;     /* vars and var-transforms results */
+	/* vars and var-transforms results, keyed by name as written ("foo",
+	 * which pipelines reference as ${{vars.foo}}). */
+	struct mint_image_kvs vars;
 	bool has_update;
 	bool update_enabled;
 	/* The recipe's bytes, for .melange.yaml in the control member and the

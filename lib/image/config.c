@@ -477,7 +477,13 @@ static const struct cfg_field top_fields[] = {
 int cfg_decode_config(struct cfg_ctx *c, const struct mint_yaml_node *root,
 		      struct mint_image_config *out)
 {
-	return cfg_decode_fields(c, root, "", top_fields, N(top_fields), out);
+	return cfg_decode_config_at(c, root, "", out);
+}
+
+int cfg_decode_config_at(struct cfg_ctx *c, const struct mint_yaml_node *node, const char *path,
+			 struct mint_image_config *out)
+{
+	return cfg_decode_fields(c, node, path, top_fields, N(top_fields), out);
 }
 
 /* --- rules across fields ------------------------------------------------- */

@@ -65,6 +65,9 @@ int cfg_strdup(char **dst, const char *src);
 /* The top level and the rules across fields (config.c). */
 int cfg_decode_config(struct cfg_ctx *c, const struct mint_yaml_node *root,
 		      struct mint_image_config *out);
+/* The same for a configuration nested at path ("environment"). */
+int cfg_decode_config_at(struct cfg_ctx *c, const struct mint_yaml_node *node, const char *path,
+			 struct mint_image_config *out);
 /* An arch by either spelling, or an error at n naming the field. */
 int cfg_arch_from_text(struct cfg_ctx *c, const struct mint_yaml_node *n, const char *path,
 		       const char *name, enum mint_arch *out);

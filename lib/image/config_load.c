@@ -319,3 +319,27 @@ int mint_image_config_load(const char *path, const struct mint_image_config_opts
 	mint_buf_free(&text);
 	return loader_finish(&l, rc, out);
 }
+
+int mint_image_config_decode_node(const struct mint_yaml_doc *doc,
+				  const struct mint_yaml_node *node, const char *field,
+				  struct mint_image_config *cfg, struct mint_err *err)
+{
+	struct cfg_ctx c = { doc, err };
+	memset(cfg, 0, sizeof(*cfg));
+	int rc = cfg_decode_config_at(&c, node, field, cfg);
+	if (!rc && !cfg_empty(cfg->include))
+		rc = mint_yaml_fail(doc, key_of(node, "include"), err, MINT_EUNSUPPORTED,
+				    "'%s.include' is not supported here: write the configuration "
+				    "in place",
+				    field);
+	if (!rc) {
+		trim_slashes(&cfg->contents.build_repositories);
+		trim_slashes(&cfg->contents.runtime_repositories);
+		rc = check_baseimage(&c, node, cfg);
+	}
+	if (!rc)
+		rc = mint_image_config_validate(cfg, err);
+	if (rc)
+		mint_image_config_free(cfg);
+	return rc;
+}

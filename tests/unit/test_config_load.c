@@ -4,10 +4,12 @@
 #include "image_config_fixture.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "mint/encode.h"
 #include "mint/fs.h"
+#include "mint/yaml.h"
 #include "mint/hash.h"
 
 static char *dir;
@@ -234,6 +236,35 @@ static void test_config_load_json_config(void **state)
 	mint_image_config_free(&cfg);
 }
 
+static void test_config_decode_node_nested_with_positions(void **state)
+{
+	(void)state;
+	const char *text = "env:\n  contents:\n    packages: [a]\n    build_repositories: [r/]\n"
+			   "bad:\n  contents:\n    pakages: [a]\n"
+			   "inc:\n  include: other.yaml\n";
+	struct mint_yaml_doc doc;
+	struct mint_image_config cfg;
+	struct mint_err err = { 0 };
+	assert_ok(mint_yaml_parse(mint_span_str(text), "r.yaml", NULL, &doc, &err), &err);
+	assert_ok(mint_image_config_decode_node(&doc, mint_yaml_map_get(doc.root, "env"), "env",
+						&cfg, &err),
+		  &err);
+	assert_string_equal(cfg.contents.packages.v[0], "a");
+	assert_string_equal(cfg.contents.build_repositories.v[0], "r");
+	mint_image_config_free(&cfg);
+	assert_int_equal(mint_image_config_decode_node(&doc, mint_yaml_map_get(doc.root, "bad"),
+						       "bad", &cfg, &err),
+			 MINT_EFORMAT);
+	assert_int_equal(err.line, 7);
+	assert_int_equal(err.column, 5);
+	assert_non_null(strstr(err.msg, "'bad.contents'"));
+	mint_err_clear(&err);
+	assert_int_equal(mint_image_config_decode_node(&doc, mint_yaml_map_get(doc.root, "inc"),
+						       "inc", &cfg, &err),
+			 MINT_EUNSUPPORTED);
+	mint_yaml_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_config_load_missing_file),
 		cmocka_unit_test(test_config_parse_checksum_is_sha256_of_the_text),
 		cmocka_unit_test(test_config_load_json_config),
+		cmocka_unit_test(test_config_decode_node_nested_with_positions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
