@@ -5,6 +5,10 @@
 #include "commands.h"
 
 static const struct cli_command pkg_commands[] = {
+	{ "index", cmd_pkg_index, "write a repository index (APKINDEX.tar.gz) over packages" },
+	{ "keygen", cmd_pkg_keygen, "generate an RSA key pair for signing" },
+	{ "sign", cmd_pkg_sign, "re-sign packages in place" },
+	{ "sign-index", cmd_pkg_sign_index, "sign a repository index in place" },
 	{ 0 },
 };
 

@@ -3,4 +3,9 @@
 #ifndef MINT_CMD_PKG_H
 #define MINT_CMD_PKG_H
 
+int cmd_pkg_index(int argc, char **argv);
+int cmd_pkg_keygen(int argc, char **argv);
+int cmd_pkg_sign(int argc, char **argv);
+int cmd_pkg_sign_index(int argc, char **argv);
+
 #endif
