@@ -192,6 +192,13 @@ int mint_apk_resign(const char *path, const struct mint_apk_signer *s, struct mi
 	}
 	if (rc)
 		goto out;
+	if (!pkg.info.datahash) {
+		/* A legacy package's signature covers control and data; melange
+		 * and mint sign the control member only. */
+		rc = mint_err_set(err, MINT_EUNSUPPORTED,
+				  "package has no datahash (a legacy package): not re-signing it");
+		goto out;
+	}
 	struct mint_span control = MINT_SPAN(file.data + pkg.control_member.offset,
 					     pkg.control_member.size);
 	rc = control_mtime(control, &mtime, err);
