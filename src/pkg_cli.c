@@ -193,8 +193,8 @@ static void log_line(void *ctx, const char *line, size_t len)
 int pkg_cli_start(struct pkg_cli *c, const char *cmd, const char *usage, int argc, char **argv)
 {
 	int opt, rc;
-	enum mint_runner runner;
-	int64_t date;
+	enum mint_runner runner = MINT_RUNNER_BWRAP;
+	int64_t date = 0;
 	memset(c, 0, sizeof(*c));
 	c->cmd = cmd;
 	optind = 1;

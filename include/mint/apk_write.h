@@ -79,6 +79,12 @@ struct mint_apk_write_result {
 int mint_apk_write(const struct mint_apk_write_opts *o, struct mint_apk_write_result *res,
 		   struct mint_err *err);
 
+/* melange sign: (re)signs the package at path in place with s. Every
+ * existing signature is dropped; the new member's mtime is the one of the
+ * control member's .PKGINFO header; control and data are kept byte for
+ * byte, so the identity does not change. */
+int mint_apk_resign(const char *path, const struct mint_apk_signer *s, struct mint_err *err);
+
 /* ---- indexes (index_write.c) ---- */
 
 struct mint_apk_index_opts {
