@@ -31,12 +31,16 @@ static int link_one(struct mint_image_plan *p, const char *clean, int64_t busybo
 	}
 	if (rootfs_parent(clean, &parent))
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	rc = rootfs_mkdir_all(p, parent.data, 0755, busybox_mtime, err);
+	int64_t mtime = busybox_mtime; /* a link at the top (/linuxrc) */
+	if (parent.len) {
+		rc = rootfs_mkdir_all(p, parent.data, 0755, busybox_mtime, err);
+		if (!rc)
+			rc = mint_image_plan_resolve(p, parent.data, &dir, err);
+		if (!rc)
+			mtime = dir->mtime;
+	}
 	if (!rc)
-		rc = mint_image_plan_resolve(p, parent.data, &dir, err);
-	if (!rc)
-		rc = mint_image_plan_put_symlink(p, clean, "/bin/busybox", 0777, 0, 0, dir->mtime,
-						 err);
+		rc = mint_image_plan_put_symlink(p, clean, "/bin/busybox", 0777, 0, 0, mtime, err);
 	mint_buf_free(&parent);
 	return rc;
 }

@@ -49,8 +49,11 @@ int pkg_guest_to_host(const struct pkg_job *j, const char *guest, struct mint_bu
 	if (strncmp(guest, GUEST_HOME, home) || (guest[home] && guest[home] != '/'))
 		return mint_err_set(err, MINT_EUNSAFE, "path %s is outside the workspace %s", guest,
 				    GUEST_HOME);
+	const char *rel = guest + home;
+	while (*rel == '/')
+		rel++;
 	mint_buf_reset(out);
-	int rc = mint_path_join(j->workspace, mint_span_str(guest + home), out, err);
+	int rc = mint_path_join(j->workspace, mint_span_str(rel), out, err);
 	if (rc)
 		mint_err_prefix(err, "workspace path %s", guest);
 	return rc;

@@ -100,6 +100,20 @@ static void test_rootfs_busybox_refuses_paths_leaving_the_root(void **state)
 	mint_image_plan_free(p);
 }
 
+static void test_rootfs_busybox_links_at_the_top_of_the_root(void **state)
+{
+	(void)state;
+	static const struct test_entry e[] = {
+		{ .path = "bin/busybox", .content = "x", .mode = 0755, .mtime = 42 },
+		{ .path = "etc/busybox-paths.d/busybox", .content = "/linuxrc\n" },
+	};
+	struct mint_image_plan *p = plan_with(e, 2);
+	struct mint_err err = { 0 };
+	assert_ok(mint_image_rootfs_busybox(p, &test_plan_reader, &err), &err);
+	expect_link(p, "linuxrc", 42);
+	mint_image_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +121,7 @@ int main(void)
 		cmocka_unit_test(test_rootfs_busybox_without_binary_or_manifest_does_nothing),
 		cmocka_unit_test(test_rootfs_busybox_directory_in_the_way_is_an_error),
 		cmocka_unit_test(test_rootfs_busybox_refuses_paths_leaving_the_root),
+		cmocka_unit_test(test_rootfs_busybox_links_at_the_top_of_the_root),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
