@@ -44,13 +44,14 @@ rm -rf "$OUT/again"
 echo
 echo "demo: two images from the repository:"
 for img in static busybox; do
+	mkdir -p "$OUT/images/$img"
 	step "$MINT" build --arch host --cache-dir "$OUT/cache" "examples/images/demo-$img.yaml" \
-		"demo/$img:latest" "$OUT/images/demo-$img.tar"
+		"demo/$img:latest" "$OUT/images/$img/image.tar"
 	step "$MINT" build-minirootfs --cache-dir "$OUT/cache" "examples/images/demo-$img.yaml" \
-		"$OUT/images/rootfs-$img.tar"
+		"$OUT/images/$img/rootfs.tar"
 	mkdir -p "$OUT/rootfs-$img"
 	# Device nodes need privilege; bwrap brings its own /dev.
-	tar -xf "$OUT/images/rootfs-$img.tar" -C "$OUT/rootfs-$img" --exclude='dev/*' --no-same-owner
+	tar -xf "$OUT/images/$img/rootfs.tar" -C "$OUT/rootfs-$img" --exclude='dev/*' --no-same-owner
 done
 
 echo
@@ -61,4 +62,4 @@ step run "$OUT/rootfs-static" /usr/bin/hello-mint demo
 step run "$OUT/rootfs-busybox" /bin/busybox true
 step run "$OUT/rootfs-busybox" /bin/sh -c 'cat /etc/motd; id; ls /usr/bin | head -3'
 echo
-echo "demo: packages in $PKGS, images in $OUT/images"
+echo "demo: packages in $PKGS, images (docker/podman load tars, with SBOMs) in $OUT/images/*/"

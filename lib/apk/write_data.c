@@ -14,9 +14,11 @@
  * even out of the tree. Sockets, devices and fifos are refused: a package
  * built by mint holds files, directories and links only.
  *
- * The installed size is melange's: the sum of lstat sizes of every entry
- * walked, the root directory included (so directory sizes come from the
- * filesystem the tree sits on, as with melange).
+ * The installed size is the sum of the lstat sizes of the files and
+ * symlinks. melange also adds the sizes of directories, but those depend
+ * on the filesystem the tree sits on (4096 on ext4, a count of entries on
+ * tmpfs), and the same recipe must give the same bytes wherever it is
+ * built, so directories count nothing here.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -330,7 +332,8 @@ static int add_entry(struct data_walk *w, int dirfd, const char *dir_path, const
 		rc = entry_error(err, w, MINT_EIO, path, "cannot stat", errno);
 		goto out;
 	}
-	w->installed_size += (uint64_t)st.st_size;
+	if (!S_ISDIR(st.st_mode))
+		w->installed_size += (uint64_t)st.st_size;
 	if (S_ISDIR(st.st_mode))
 		rc = add_dir(w, dirfd, name, path, &st, depth, err);
 	else if (S_ISREG(st.st_mode))
@@ -386,7 +389,6 @@ static int walk_root(struct data_walk *w, struct mint_err *err)
 		close(fd);
 		return entry_error(err, w, MINT_EIO, ".", "cannot stat", errno);
 	}
-	w->installed_size += (uint64_t)st.st_size;
 	return walk_dir(w, fd, "", 0, err);
 }
 

@@ -28,7 +28,10 @@ int pkg_mkdir_p(const char *path, struct mint_err *err)
 		if (c != '/' && c != '\0')
 			continue;
 		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
+		/* The mode is set apart from mkdir so the caller's umask never
+		 * reaches a directory a package may carry. */
+		bool made = !mkdir(p, 0755);
+		if ((!made && errno != EEXIST) || (made && chmod(p, 0755))) {
 			int e = errno;
 			mint_err_set(err, MINT_EIO, "cannot create directory %s: %s", p, strerror(e));
 			free(p);

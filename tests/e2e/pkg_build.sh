@@ -38,11 +38,11 @@ subpackages:
           echo "${{package.full-version}} ${{build.arch}}" > "${{targets.subpkgdir}}/etc/hello-extra"
 YAML
 build() { "$MINT" pkg build -q --runner host --signing-key "$WORK/key.rsa" "$@"; }
-expect_exit 0 "build a recipe with a subpackage (host runner)" build --out-dir "$WORK/out" "$R/hello.yaml"
-ARCH=$(ls "$WORK/out")
-A=$WORK/out/$ARCH
+expect_exit 0 "build a recipe with a subpackage (host runner)" build --out-dir "$WORK/pkgs" "$R/hello.yaml"
+ARCH=$(ls "$WORK/pkgs")
+A=$WORK/pkgs/$ARCH
 [ -f "$A/hello-1.2.3-r4.apk" ] && [ -f "$A/hello-extra-1.2.3-r4.apk" ] && [ -f "$A/APKINDEX.tar.gz" ] \
-	&& pass "packages and index in OUT/ARCH" || fail "outputs: $(ls -R "$WORK/out")"
+	&& pass "packages and index in OUT/ARCH" || fail "outputs: $(ls -R "$WORK/pkgs")"
 expect_exit 0 "mint apk verify accepts packages and index" "$MINT" apk verify --keyring "$WORK/key.rsa.pub" \
 	"$A"/*.apk "$A/APKINDEX.tar.gz"
 expect_exit 0 "apk info" "$MINT" apk info "$A/hello-1.2.3-r4.apk"
@@ -55,9 +55,9 @@ expect_exit 0 "apk contents of the subpackage" "$MINT" apk contents "$A/hello-ex
 grep -q "etc/hello-extra" "$WORK/out" && pass "subpackage holds its own files" || fail "$(cat "$WORK/out")"
 
 mkdir -p "$WORK/elsewhere"
-( cd "$WORK/elsewhere" && umask 077 && TZ=Pacific/Auckland build --out-dir "$WORK/out2" "$R/hello.yaml" ) >/dev/null 2>&1
+( cd "$WORK/elsewhere" && umask 077 && TZ=Pacific/Auckland build --out-dir "$WORK/pkgs2" "$R/hello.yaml" ) >/dev/null 2>&1
 for p in hello-1.2.3-r4.apk hello-extra-1.2.3-r4.apk APKINDEX.tar.gz; do
-	cmp -s "$A/$p" "$WORK/out2/$ARCH/$p" && pass "$p is byte-identical across directory, umask and TZ" \
+	cmp -s "$A/$p" "$WORK/pkgs2/$ARCH/$p" && pass "$p is byte-identical across directory, umask and TZ" \
 		|| fail "$p differs between two builds"
 done
 
@@ -126,7 +126,7 @@ pipeline:
       mkdir -p "\${{targets.destdir}}/usr/share"
       cp sub/file.txt "\${{targets.destdir}}/usr/share/file.txt"
 YAML
-expect_exit 0 "fetch a file:// tarball and extract it" build --out-dir "$WORK/out" "$R/fetched.yaml"
+expect_exit 0 "fetch a file:// tarball and extract it" build --out-dir "$WORK/pkgs" "$R/fetched.yaml"
 expect_exit 0 "its contents" "$MINT" apk contents "$A/fetched-1.0.0-r0.apk"
 grep -q "usr/share/file.txt" "$WORK/out" && pass "the fetched file is in the package" || fail "$(cat "$WORK/out")"
 

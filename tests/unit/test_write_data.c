@@ -101,7 +101,7 @@ static void test_write_data_packs_escaping_symlink_as_a_link_not_its_target(void
 	cleanup_tmpdir(tmp);
 }
 
-static void test_write_data_installed_size_sums_every_entry_and_root(void **state)
+static void test_write_data_installed_size_sums_files_and_links_not_directories(void **state)
 {
 	(void)state;
 	char *tmp = make_tmpdir();
@@ -110,19 +110,15 @@ static void test_write_data_installed_size_sums_every_entry_and_root(void **stat
 	tw_mkdir(root, "d", 0755);
 	tw_file(root, "d/f", "12345", 0644);
 	tw_symlink(root, "l", "d/f");
-	struct stat r, d;
-	char *dpath = tw_join(root, "d");
-	assert_int_equal(lstat(root, &r), 0);
-	assert_int_equal(lstat(dpath, &d), 0);
 	char *out = tw_join(tmp, "p.apk");
 	struct mint_apk_write_result res;
 	tw_write(root, out, NULL, &res);
-	assert_int_equal(res.installed_size, (uint64_t)(r.st_size + d.st_size + 5 + 3));
+	/* 5 bytes of file, 3 of link target; directory sizes depend on the filesystem */
+	assert_int_equal(res.installed_size, (uint64_t)(5 + 3));
 	struct mint_apk_package p;
 	tw_read(out, &p);
 	assert_int_equal(p.info.installed_size, res.installed_size);
 	mint_apk_package_free(&p);
-	free(dpath);
 	free(out);
 	free(root);
 	cleanup_tmpdir(tmp);
@@ -180,7 +176,7 @@ int main(void)
 		cmocka_unit_test(test_write_data_walks_each_directory_in_byte_order_without_root),
 		cmocka_unit_test(test_write_data_keeps_modes_links_and_empty_dirs_with_root_owner),
 		cmocka_unit_test(test_write_data_packs_escaping_symlink_as_a_link_not_its_target),
-		cmocka_unit_test(test_write_data_installed_size_sums_every_entry_and_root),
+		cmocka_unit_test(test_write_data_installed_size_sums_files_and_links_not_directories),
 		cmocka_unit_test(test_write_data_refuses_a_socket_and_leaves_no_output),
 		cmocka_unit_test(test_write_data_missing_destdir_is_an_io_error_naming_it),
 	};
