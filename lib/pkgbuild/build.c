@@ -206,14 +206,20 @@ int pkg_prepare(struct pkg_job *j, struct mint_err *err)
 
 int pkg_job_arch(struct pkg_job *j, struct mint_err *err)
 {
-	enum mint_arch a;
-	if (j->o->arch) {
-		if (!mint_arch_parse(j->o->arch, &a))
-			return mint_err_set(err, MINT_EINVAL, "unknown architecture '%s'", j->o->arch);
-	} else if (!mint_arch_host(&a)) {
+	enum mint_arch a, host;
+	if (!mint_arch_host(&host))
 		return mint_err_set(err, MINT_EUNSUPPORTED,
 				    "this machine's architecture is not one mint builds for");
-	}
+	a = host;
+	if (j->o->arch && !mint_arch_parse(j->o->arch, &a))
+		return mint_err_set(err, MINT_EINVAL, "unknown architecture '%s'", j->o->arch);
+	/* Steps run this machine's binaries; a package labelled for another
+	 * arch would hold the wrong ones. */
+	if (a != host)
+		return mint_err_set(err, MINT_EUNSUPPORTED,
+				    "cannot build for %s on %s: cross-architecture builds are not "
+				    "supported",
+				    mint_arch_to_apk(a), mint_arch_to_apk(host));
 	j->arch = mint_arch_to_apk(a);
 	return 0;
 }
