@@ -61,6 +61,36 @@ for p in hello-1.2.3-r4.apk hello-extra-1.2.3-r4.apk APKINDEX.tar.gz; do
 		|| fail "$p differs between two builds"
 done
 
+# The split pipelines, run for real.
+cat > "$R/splits.yaml" <<'YAML'
+package: { name: splits, version: 1.0.0, epoch: 0 }
+pipeline:
+  - runs: |
+      d="${{targets.destdir}}"
+      mkdir -p "$d/usr/bin" "$d/usr/lib" "$d/usr/share/man/man1"
+      echo tool > "$d/usr/bin/tool"
+      echo lib > "$d/usr/lib/libx.so.1.0"
+      ln -s libx.so.1.0 "$d/usr/lib/libx.so.1"
+      ln -s libx.so.1 "$d/usr/lib/libx.so"
+      echo page > "$d/usr/share/man/man1/tool.1"
+subpackages:
+  - name: splits-bin
+    pipeline: [ { uses: split/bin } ]
+  - name: splits-libs
+    pipeline: [ { uses: split/lib } ]
+  - name: splits-doc
+    pipeline: [ { uses: split/manpages } ]
+YAML
+expect_exit 0 "split/bin, split/lib and split/manpages" build --out-dir "$WORK/splits" "$R/splits.yaml"
+contents() { "$MINT" apk contents "$WORK/splits/$ARCH/$1-1.0.0-r0.apk" | grep -v '^var/lib/db/sbom' | tr '\n' ' '; }
+[ "$(contents splits)" = "usr usr/lib usr/lib/libx.so usr/share var var/lib var/lib/db " ] \
+	&& pass "the main package keeps the .so link" || fail "splits: $(contents splits)"
+[[ "$(contents splits-bin)" == *"usr/bin/tool"* ]] && pass "split/bin moved usr/bin" || fail "splits-bin: $(contents splits-bin)"
+[[ "$(contents splits-libs)" == *"usr/lib/libx.so.1 usr/lib/libx.so.1.0"* ]] && pass "split/lib moved the versioned library" \
+	|| fail "splits-libs: $(contents splits-libs)"
+[[ "$(contents splits-doc)" == *"usr/share/man/man1/tool.1"* ]] && pass "split/manpages moved the page" \
+	|| fail "splits-doc: $(contents splits-doc)"
+
 # Bad input: one clear error, nothing in the output directory.
 bad() {
 	local desc=$1 regex=$2 file=$3

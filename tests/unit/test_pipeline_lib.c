@@ -15,8 +15,8 @@ static void test_pipeline_builtins_are_sorted_and_complete(void **state)
 	static const char *const want[] = {
 		"autoconf/configure", "autoconf/make", "autoconf/make-install", "cmake/build",
 		"cmake/configure", "cmake/install", "fetch", "meson/compile", "meson/configure",
-		"meson/install", "patch", "split/dev", "split/locales", "split/manpages",
-		"split/static", "strip",
+		"meson/install", "patch", "split/bin", "split/dev", "split/lib", "split/locales",
+		"split/manpages", "split/static", "strip",
 	};
 	assert_int_equal(mint_pipeline_builtin_count(), sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
