@@ -11,8 +11,11 @@
  *  - MINT_RUNNER_HOST: the host's own / bound read-only, for bootstrapping
  *    before any build package exists.
  *
- * A step is /bin/sh -c 'set -e; umask 022; [ -d W ] || mkdir -p W; cd W;
- * <script>; exit 0'. Its output (stdout and stderr, merged) goes to the
+ * A step is /bin/sh -c with, one per line: set -e, umask 022, make and
+ * enter the working directory, the script as written, exit 0 (lines, not
+ * ';', so a script ending in a comment cannot swallow the exit). The
+ * host runner also mounts a tmpfs on /home, so the host's home
+ * directories are hidden and /home/build can be made. Its output (stdout and stderr, merged) goes to the
  * caller's log function line by line and the last lines are kept for the
  * error of a failing step.
  */
