@@ -381,12 +381,13 @@ static int check_record_and_size(size_t file_len, const struct mint_apk_pkg *rec
 /* Parses file into out and checks it against record; out is zeroed on failure. */
 static int read_verified(struct mint_span file, const struct mint_apk_pkg *record,
 			 const struct mint_apk_keyring *kr, const struct mint_apk_limits *limits,
-			 struct mint_apk_package *out, struct mint_err *err)
+			 const struct mint_apk_data_sink *sink, struct mint_apk_package *out,
+			 struct mint_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = check_record_and_size(file.len, record, err);
 	if (!rc)
-		rc = mint_apk_package_read_mem(file, kr, limits, 0, out, err);
+		rc = mint_apk_package_read_mem_ex(file, kr, limits, 0, sink, out, err);
 	if (rc)
 		return rc;
 	rc = check_parsed(out, record, err);
@@ -400,7 +401,7 @@ int mint_apk_cache_verify_package(struct mint_span file, const struct mint_apk_p
 				  const struct mint_apk_limits *limits, struct mint_err *err)
 {
 	struct mint_apk_package p;
-	int rc = read_verified(file, record, kr, limits, &p, err);
+	int rc = read_verified(file, record, kr, limits, NULL, &p, err);
 	if (!rc)
 		mint_apk_package_free(&p);
 	return rc;
@@ -421,7 +422,34 @@ int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_
 				const struct mint_apk_keyring *kr, struct mint_apk_package *out,
 				char **path_out, struct mint_err *err)
 {
+	return mint_apk_cache_read_package_ex(c, rp, kr, NULL, out, path_out, err);
+}
+
+/* The caller's sink, noting whether it failed: a sink that cannot write
+ * says nothing about the cache entry, which is then kept. */
+struct watched_sink {
+	const struct mint_apk_data_sink *inner;
+	bool failed;
+};
+
+static int watched_sink_write(void *ctx, const void *data, size_t len, struct mint_err *err)
+{
+	struct watched_sink *w = ctx;
+	int rc = w->inner->write(w->inner->ctx, data, len, err);
+	if (rc)
+		w->failed = true;
+	return rc;
+}
+
+int mint_apk_cache_read_package_ex(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
+				   const struct mint_apk_keyring *kr,
+				   const struct mint_apk_data_sink *sink,
+				   struct mint_apk_package *out, char **path_out,
+				   struct mint_err *err)
+{
 	struct mint_buf path = MINT_BUF_INIT, bytes = MINT_BUF_INIT;
+	struct watched_sink watched = { sink, false };
+	struct mint_apk_data_sink watching = { watched_sink_write, &watched };
 	memset(out, 0, sizeof(*out));
 	if (path_out)
 		*path_out = NULL;
@@ -431,8 +459,9 @@ int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_
 	rc = read_cached_file(mint_buf_cstr(&path), c->limits.max_file_bytes, &bytes, err);
 	if (rc)
 		goto out;
-	rc = read_verified(mint_buf_span(&bytes), &rp->pkg, kr, &c->limits, out, err);
-	if (rc && rc != MINT_ENOMEM) {
+	rc = read_verified(mint_buf_span(&bytes), &rp->pkg, kr, &c->limits,
+			   sink ? &watching : NULL, out, err);
+	if (rc && rc != MINT_ENOMEM && !watched.failed) {
 		unlink(mint_buf_cstr(&path));
 		mint_err_set_file(err, mint_buf_cstr(&path));
 		mint_err_prefix(err, "cache entry of %s-%s deleted",
