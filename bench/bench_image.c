@@ -143,7 +143,9 @@ static int run_build(const struct build_job *j)
 	int rc = load_config(j, &cfg, &err);
 	if (!rc)
 		cache_open = !(rc = mint_apk_cache_open(&cache, j->cache_dir, &err));
-	struct mint_image_source_opts so = { .cache = &cache };
+	/* as mint build and build-minirootfs: data streams kept while read */
+	struct mint_image_source_opts so = { .cache = &cache, .keep_data = j->kind != JOB_FETCH,
+					     .tmpdir = j->tmpdir };
 	if (!rc)
 		rc = mint_image_packages_resolve(&cfg, &so, &pkgs, &err);
 	if (!rc && j->kind == JOB_ROOTFS_TAR)

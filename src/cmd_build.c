@@ -217,20 +217,28 @@ static int write_sboms(struct build_args *a, const char *layout, const char *tag
 
 static int build(struct build_args *a, const char *tag, const char *out)
 {
-	struct mint_image_packages pkgs;
-	int rc = image_cli_packages(&a->c, &pkgs);
-	if (rc)
-		return rc;
+	struct mint_image_packages pkgs = { 0 };
 	bool out_is_dir = is_dir(out);
 	char *tmp = temp_dir_for(out, out_is_dir);
 	struct mint_err err = { 0 };
 	struct mint_image_build_result res = { 0 };
+	int rc = 0;
 	if (!tmp) {
 		mint_err_set_file(&err, out);
-		rc = mint_err_set(&err, MINT_EIO, "cannot create a temporary directory: %s",
-				  strerror(errno));
+		mint_err_set(&err, MINT_EIO, "cannot create a temporary directory: %s",
+			     strerror(errno));
+		return cli_fail(&err);
 	}
+	/* the packages' data streams are kept, beside the output, while they
+	 * are read, so that the build does not inflate them again */
 	a->c.rootfs.tmpdir = tmp;
+	a->c.keep_data = true;
+	rc = image_cli_packages(&a->c, &pkgs);
+	if (rc) {
+		remove_tree(tmp);
+		free(tmp);
+		return rc;
+	}
 	struct mint_image_build_opts o = {
 		.cfg = &a->c.cfg, .packages = &pkgs, .layout_dir = tmp,
 		.ref_name = out_is_dir ? tag_of(tag) : tag, .rootfs = a->c.rootfs,

@@ -77,6 +77,7 @@ int cmd_build_minirootfs(int argc, char **argv)
 		rc = image_cli_load_config(&c, argv[optind], true);
 	if (!rc)
 		rc = image_cli_build_date(&c);
+	c.keep_data = true; /* the rootfs is written from the streams the read kept */
 	if (!rc)
 		rc = image_cli_packages(&c, &pkgs);
 	if (!rc)

@@ -212,6 +212,7 @@ int image_cli_packages(struct image_cli *c, struct mint_image_packages *out)
 	struct mint_image_source_opts so = {
 		.cache = &c->cache,
 		.repo_flags = c->ignore_signatures ? MINT_APK_REPO_ALLOW_UNTRUSTED : 0,
+		.keep_data = c->keep_data, .tmpdir = c->rootfs.tmpdir,
 	};
 	if (!rc && c->lockfile) {
 		struct mint_lock lock = { 0 };

@@ -36,6 +36,7 @@ struct image_cli {
 	struct mint_apk_cache cache;
 	bool cache_open;
 	struct mint_image_rootfs_opts rootfs;
+	bool keep_data;             /* packages keep their data streams, in rootfs.tmpdir */
 };
 
 /* The options image_cli_option handles, for getopt_long tables. */

@@ -114,5 +114,14 @@ int mint_apk_cache_verify_package(struct mint_span file, const struct mint_apk_p
 int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
 				const struct mint_apk_keyring *kr, struct mint_apk_package *out,
 				char **path_out, struct mint_err *err);
+/* The same, also copying the data member's uncompressed tar stream to sink
+ * while it is read (see mint_apk_data_sink): one inflate serves both the
+ * checks and the caller. What the sink got is verified only when this
+ * returns 0. A failing sink fails the read but leaves the entry in place. */
+int mint_apk_cache_read_package_ex(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
+				   const struct mint_apk_keyring *kr,
+				   const struct mint_apk_data_sink *sink,
+				   struct mint_apk_package *out, char **path_out,
+				   struct mint_err *err);
 
 #endif

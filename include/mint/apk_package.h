@@ -107,6 +107,23 @@ enum {
 int mint_apk_package_read_mem(struct mint_span file, const struct mint_apk_keyring *kr,
 			      const struct mint_apk_limits *limits, unsigned flags,
 			      struct mint_apk_package *out, struct mint_err *err);
+/* Where mint_apk_package_read_mem_ex copies the data member's uncompressed
+ * tar stream while it reads it: every byte, in order, in pieces of up to a
+ * few hundred KiB. Nothing it receives is verified until the read returns
+ * 0; when the read fails, what the sink got must be thrown away. A write
+ * that fails fails the read with its code. */
+struct mint_apk_data_sink {
+	int (*write)(void *ctx, const void *data, size_t len, struct mint_err *err);
+	void *ctx;
+};
+
+/* mint_apk_package_read_mem, also copying the data stream to sink (NULL:
+ * no copy), so that a caller that needs the package's file contents does
+ * not inflate the data member a second time. */
+int mint_apk_package_read_mem_ex(struct mint_span file, const struct mint_apk_keyring *kr,
+				 const struct mint_apk_limits *limits, unsigned flags,
+				 const struct mint_apk_data_sink *sink,
+				 struct mint_apk_package *out, struct mint_err *err);
 /* Reads the file at path (bounded by limits->max_file_bytes); errors name it. */
 int mint_apk_package_read(const char *path, const struct mint_apk_keyring *kr,
 			  const struct mint_apk_limits *limits, unsigned flags,

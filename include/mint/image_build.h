@@ -40,6 +40,13 @@ struct mint_image_source_opts {
 	struct mint_apk_cache *cache;
 	unsigned repo_flags;          /* MINT_APK_REPO_ALLOW_UNTRUSTED */
 	const struct mint_apk_limits *limits; /* NULL: the cache's */
+	/* Keep each package's uncompressed data stream, copied while the
+	 * package is read and verified, in an unlinked temporary file in
+	 * tmpdir (NULL: $TMPDIR or /tmp), for mint_image_pkgdata_open: a
+	 * build then inflates every data member once. Leave it off when only
+	 * the package list is wanted (a lock). */
+	bool keep_data;
+	const char *tmpdir;
 };
 
 /* A package to install: its verified file in the cache, read. */
@@ -50,6 +57,8 @@ struct mint_image_install {
 	char *path;             /* the .apk in the cache */
 	char *tag;              /* "@tag" pin of its repository, or NULL */
 	struct mint_apk_package pkg;
+	bool has_data_fd;       /* keep_data: data_fd holds the data stream, verified */
+	int data_fd;            /* closed by mint_image_packages_free */
 };
 
 struct mint_image_arch_packages {
@@ -96,12 +105,18 @@ int mint_image_packages_lock(const struct mint_image_config *cfg, const char *co
 
 /* ---- package data (pkgdata.c) ---- */
 
-/* Each package's data stream, inflated into an unlinked temporary file in
- * tmpdir (NULL: $TMPDIR or /tmp); serves as the plan's content reader. */
+/* Each package's data stream in an unlinked temporary file: the one the
+ * package was read into (has_data_fd; used, not closed, so pkgs must
+ * outlive it), else inflated again into one in tmpdir (NULL: $TMPDIR or
+ * /tmp). Serves as the plan's content reader. */
 struct mint_image_pkgdata;
 int mint_image_pkgdata_open(struct mint_image_pkgdata **out,
 			    const struct mint_image_arch_packages *pkgs, const char *tmpdir,
 			    struct mint_err *err);
+/* An unlinked temporary file in tmpdir (NULL: $TMPDIR or /tmp), read-write. */
+int mint_image_pkgdata_tmpfile(const char *tmpdir, int *fd, struct mint_err *err);
+/* A sink that appends to the file *fd (for mint_apk_cache_read_package_ex). */
+struct mint_apk_data_sink mint_image_pkgdata_sink(int *fd);
 void mint_image_pkgdata_reader(struct mint_image_pkgdata *d, struct mint_plan_content_reader *r);
 void mint_image_pkgdata_free(struct mint_image_pkgdata *d);
 

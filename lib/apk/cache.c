@@ -10,11 +10,13 @@
 #include "mint/apk_cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -381,12 +383,13 @@ static int check_record_and_size(size_t file_len, const struct mint_apk_pkg *rec
 /* Parses file into out and checks it against record; out is zeroed on failure. */
 static int read_verified(struct mint_span file, const struct mint_apk_pkg *record,
 			 const struct mint_apk_keyring *kr, const struct mint_apk_limits *limits,
-			 struct mint_apk_package *out, struct mint_err *err)
+			 const struct mint_apk_data_sink *sink, struct mint_apk_package *out,
+			 struct mint_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = check_record_and_size(file.len, record, err);
 	if (!rc)
-		rc = mint_apk_package_read_mem(file, kr, limits, 0, out, err);
+		rc = mint_apk_package_read_mem_ex(file, kr, limits, 0, sink, out, err);
 	if (rc)
 		return rc;
 	rc = check_parsed(out, record, err);
@@ -400,28 +403,114 @@ int mint_apk_cache_verify_package(struct mint_span file, const struct mint_apk_p
 				  const struct mint_apk_limits *limits, struct mint_err *err)
 {
 	struct mint_apk_package p;
-	int rc = read_verified(file, record, kr, limits, &p, err);
+	int rc = read_verified(file, record, kr, limits, NULL, &p, err);
 	if (!rc)
 		mint_apk_package_free(&p);
 	return rc;
 }
 
-static int read_cached_file(const char *path, size_t max_bytes, struct mint_buf *out,
+/* A cached package read whole into pages of its own, so that unmapping
+ * gives them back to the system at once: a heap buffer of several MiB,
+ * freed by each of a few reader threads in turn, stays in the process
+ * (glibc raises its mmap threshold after such a free), and the peak RSS of
+ * a build then grows with the number of packages. */
+struct cached_file {
+	unsigned char *data;
+	size_t len, mapped;
+};
+
+static void cached_file_free(struct cached_file *f)
+{
+	if (f->mapped)
+		munmap(f->data, f->mapped);
+	memset(f, 0, sizeof(*f));
+}
+
+static int read_into(int fd, struct cached_file *f, size_t want, const char *path,
+		     struct mint_err *err)
+{
+	while (f->len < want) {
+		ssize_t n = read(fd, f->data + f->len, want - f->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			mint_err_set_file(err, path);
+			return mint_err_set(err, MINT_EIO, "cannot read: %s", strerror(errno));
+		}
+		if (n == 0)
+			break; /* it shrank: the checks that follow see what is there */
+		f->len += (size_t)n;
+	}
+	return 0;
+}
+
+static int read_cached_file(const char *path, uint64_t max_bytes, struct cached_file *f,
 			    struct mint_err *err)
 {
 	struct stat st;
-	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+	memset(f, 0, sizeof(*f));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
 		mint_err_set_file(err, path);
 		return mint_err_set(err, MINT_ENOTFOUND, "the package is not in the cache");
 	}
-	return mint_file_read(path, max_bytes, out, err);
+	int rc = 0;
+	if ((uint64_t)st.st_size > max_bytes || (uint64_t)st.st_size >= SIZE_MAX) {
+		mint_err_set_file(err, path);
+		rc = mint_err_set(err, MINT_ELIMIT, "file is larger than the limit of %llu bytes",
+				  (unsigned long long)max_bytes);
+	} else if (st.st_size > 0) {
+		size_t size = (size_t)st.st_size;
+		f->data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (f->data == MAP_FAILED) {
+			f->data = NULL;
+			rc = mint_err_set(err, MINT_ENOMEM, "out of memory reading %s", path);
+		} else {
+			f->mapped = size;
+			rc = read_into(fd, f, size, path, err);
+		}
+	}
+	close(fd);
+	if (rc)
+		cached_file_free(f);
+	return rc;
 }
 
 int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
 				const struct mint_apk_keyring *kr, struct mint_apk_package *out,
 				char **path_out, struct mint_err *err)
 {
-	struct mint_buf path = MINT_BUF_INIT, bytes = MINT_BUF_INIT;
+	return mint_apk_cache_read_package_ex(c, rp, kr, NULL, out, path_out, err);
+}
+
+/* The caller's sink, noting whether it failed: a sink that cannot write
+ * says nothing about the cache entry, which is then kept. */
+struct watched_sink {
+	const struct mint_apk_data_sink *inner;
+	bool failed;
+};
+
+static int watched_sink_write(void *ctx, const void *data, size_t len, struct mint_err *err)
+{
+	struct watched_sink *w = ctx;
+	int rc = w->inner->write(w->inner->ctx, data, len, err);
+	if (rc)
+		w->failed = true;
+	return rc;
+}
+
+int mint_apk_cache_read_package_ex(struct mint_apk_cache *c, const struct mint_apk_repo_pkg *rp,
+				   const struct mint_apk_keyring *kr,
+				   const struct mint_apk_data_sink *sink,
+				   struct mint_apk_package *out, char **path_out,
+				   struct mint_err *err)
+{
+	struct mint_buf path = MINT_BUF_INIT;
+	struct cached_file bytes = { 0 };
+	struct watched_sink watched = { sink, false };
+	struct mint_apk_data_sink watching = { watched_sink_write, &watched };
 	memset(out, 0, sizeof(*out));
 	if (path_out)
 		*path_out = NULL;
@@ -431,8 +520,9 @@ int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_
 	rc = read_cached_file(mint_buf_cstr(&path), c->limits.max_file_bytes, &bytes, err);
 	if (rc)
 		goto out;
-	rc = read_verified(mint_buf_span(&bytes), &rp->pkg, kr, &c->limits, out, err);
-	if (rc && rc != MINT_ENOMEM) {
+	rc = read_verified(MINT_SPAN(bytes.data, bytes.len), &rp->pkg, kr, &c->limits,
+			   sink ? &watching : NULL, out, err);
+	if (rc && rc != MINT_ENOMEM && !watched.failed) {
 		unlink(mint_buf_cstr(&path));
 		mint_err_set_file(err, mint_buf_cstr(&path));
 		mint_err_prefix(err, "cache entry of %s-%s deleted",
@@ -447,7 +537,7 @@ int mint_apk_cache_read_package(struct mint_apk_cache *c, const struct mint_apk_
 	}
 out:
 	mint_buf_free(&path);
-	mint_buf_free(&bytes);
+	cached_file_free(&bytes);
 	return rc;
 }
 

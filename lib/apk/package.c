@@ -262,21 +262,52 @@ static int hash_file_content(struct mint_tar_reader *tr, const struct mint_apk_e
 	return 0;
 }
 
-/* The gzip source, with a note of whether a failure came from inflating
- * (compressed offsets) or from the tar layer (uncompressed offsets). */
+/* The inflated data stream, staged in large pieces (few, large inflate
+ * calls and writes): each piece goes whole to the caller's sink, if any,
+ * then feeds the tar reader. gzip_failed tells a failure to inflate
+ * (compressed offsets) from one of the tar layer or the sink (uncompressed
+ * offsets). */
+#define DATA_STAGE_BYTES (256u << 10)
+
 struct data_source {
 	struct mint_gunzip gz;
+	const struct mint_apk_data_sink *sink;
+	unsigned char *stage;
+	size_t stage_len, stage_pos;
 	bool gzip_failed;
 };
+
+static int refill_stage(struct data_source *ds, struct mint_err *err)
+{
+	size_t got = 0;
+	int rc = mint_gunzip_read(&ds->gz, ds->stage, DATA_STAGE_BYTES, &got, err);
+	if (rc) {
+		ds->gzip_failed = true;
+		return rc;
+	}
+	ds->stage_len = got;
+	ds->stage_pos = 0;
+	if (got && ds->sink)
+		rc = ds->sink->write(ds->sink->ctx, ds->stage, got, err);
+	return rc;
+}
 
 static int data_source_read(void *ctx, void *buf, size_t cap, size_t *got, struct mint_err *err)
 {
 	struct data_source *ds = ctx;
-	struct mint_source inner = mint_gunzip_source(&ds->gz);
-	int rc = inner.read(inner.ctx, buf, cap, got, err);
-	if (rc)
-		ds->gzip_failed = true;
-	return rc;
+	*got = 0;
+	if (ds->stage_pos == ds->stage_len) {
+		int rc = refill_stage(ds, err);
+		if (rc)
+			return rc;
+	}
+	size_t n = ds->stage_len - ds->stage_pos;
+	if (n > cap)
+		n = cap;
+	memcpy(buf, ds->stage + ds->stage_pos, n);
+	ds->stage_pos += n;
+	*got = n;
+	return 0;
 }
 
 static int take_data_entry(struct mint_apk_package *p, struct mint_tar_reader *tr,
@@ -309,7 +340,7 @@ static int take_data_entry(struct mint_apk_package *p, struct mint_tar_reader *t
 
 static int read_data_member(struct mint_apk_package *p, struct mint_span file,
 			    const struct mint_apk_limits *limits, unsigned flags,
-			    struct mint_err *err)
+			    const struct mint_apk_data_sink *sink, struct mint_err *err)
 {
 	uint64_t off = p->data_member.offset;
 	if (off >= file.len) {
@@ -318,8 +349,10 @@ static int read_data_member(struct mint_apk_package *p, struct mint_span file,
 	}
 	struct mint_gzip_limits gl = { limits->max_data_bytes, limits->max_ratio };
 	struct mint_tar_limits tl = { 4096, 1 << 20, limits->max_data_bytes };
-	struct data_source ds = { .gzip_failed = false };
+	struct data_source ds = { .sink = sink, .stage = malloc(DATA_STAGE_BYTES) };
 	struct mint_tar_reader *tr = NULL;
+	if (!ds.stage)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	int rc = mint_gunzip_init(&ds.gz, mint_span_skip(file, off), &gl, err);
 	if (!rc)
 		rc = mint_tar_reader_new(&tr, (struct mint_source){ data_source_read, &ds }, &tl,
@@ -345,6 +378,7 @@ static int read_data_member(struct mint_apk_package *p, struct mint_span file,
 	}
 	mint_tar_reader_free(tr);
 	mint_gunzip_free(&ds.gz);
+	free(ds.stage);
 	return rc;
 }
 
@@ -415,6 +449,14 @@ int mint_apk_package_read_mem(struct mint_span file, const struct mint_apk_keyri
 			      const struct mint_apk_limits *limits, unsigned flags,
 			      struct mint_apk_package *out, struct mint_err *err)
 {
+	return mint_apk_package_read_mem_ex(file, kr, limits, flags, NULL, out, err);
+}
+
+int mint_apk_package_read_mem_ex(struct mint_span file, const struct mint_apk_keyring *kr,
+				 const struct mint_apk_limits *limits, unsigned flags,
+				 const struct mint_apk_data_sink *sink,
+				 struct mint_apk_package *out, struct mint_err *err)
+{
 	struct mint_apk_limits defaults;
 	limits = apk_limits_or_default(limits, &defaults);
 	memset(out, 0, sizeof(*out));
@@ -425,7 +467,7 @@ int mint_apk_package_read_mem(struct mint_span file, const struct mint_apk_keyri
 		rc = compute_identity(out, file, err);
 	}
 	if (!rc)
-		rc = read_data_member(out, file, limits, flags, err);
+		rc = read_data_member(out, file, limits, flags, sink, err);
 	if (!rc)
 		rc = check_duplicates(out, err);
 	if (!rc)

@@ -5,7 +5,9 @@
  * count, as in apko; runtime repositories only end up in the image), or
  * taken from a lock without reading any index. Either way only packages
  * missing from the cache are fetched; every package is then read, and
- * verified against its record, once, by a few threads in parallel.
+ * verified against its record, once, by a few threads in parallel. With
+ * keep_data, the data stream inflated by that read is also written to a
+ * temporary file, which the install keeps only once every check passed.
  */
 #include "mint/image_build.h"
 
@@ -132,6 +134,7 @@ struct read_job {
 	const struct mint_lock_package *lock_entry;
 	struct mint_image_install *ins;
 	int rc;
+	bool local_failure; /* the temporary file failed, not the package */
 	struct mint_err err;
 };
 
@@ -155,17 +158,62 @@ static int check_lock_entry(const struct mint_image_source_opts *o,
 	return rc;
 }
 
+static void drop_data_fd(struct mint_image_install *ins)
+{
+	if (ins->has_data_fd && ins->data_fd >= 0)
+		close(ins->data_fd);
+	ins->has_data_fd = false;
+	ins->data_fd = -1;
+}
+
+/* The temporary file's sink, noting whether it failed. */
+struct data_copy {
+	int fd;
+	struct mint_apk_data_sink file;
+	bool failed;
+};
+
+static int data_copy_write(void *ctx, const void *data, size_t len, struct mint_err *err)
+{
+	struct data_copy *dc = ctx;
+	int rc = dc->file.write(dc->file.ctx, data, len, err);
+	if (rc)
+		dc->failed = true;
+	return rc;
+}
+
+/* The package is read (and its data stream copied, with keep_data) first;
+ * the copy is adopted only after the read and the lock check passed. */
 static int read_one(const struct read_pool *p, struct read_job *j)
 {
 	struct mint_image_install *ins = &j->ins[0];
 	mint_apk_package_free(&ins->pkg);
 	free(ins->path);
 	ins->path = NULL;
+	drop_data_fd(ins);
 	memset(&j->err, 0, sizeof(j->err));
-	j->rc = mint_apk_cache_read_package(p->o->cache, j->rp, p->kr, &ins->pkg, &ins->path,
-					    &j->err);
+	struct data_copy dc = { .fd = -1 };
+	dc.file = mint_image_pkgdata_sink(&dc.fd);
+	struct mint_apk_data_sink sink = { data_copy_write, &dc };
+	j->rc = 0;
+	if (p->o->keep_data) {
+		j->rc = mint_image_pkgdata_tmpfile(p->o->tmpdir, &dc.fd, &j->err);
+		dc.failed = j->rc != 0;
+	}
+	if (!j->rc)
+		j->rc = mint_apk_cache_read_package_ex(p->o->cache, j->rp, p->kr,
+						       dc.fd >= 0 ? &sink : NULL, &ins->pkg,
+						       &ins->path, &j->err);
+	j->local_failure = j->rc && dc.failed;
+	int fd = dc.fd;
 	if (!j->rc && j->lock_entry)
 		j->rc = check_lock_entry(p->o, j->lock_entry, ins->path, &j->err);
+	if (!j->rc && fd >= 0) {
+		ins->data_fd = fd;
+		ins->has_data_fd = true;
+	} else if (fd >= 0) {
+		close(fd);
+	}
 	return j->rc;
 }
 
@@ -212,7 +260,7 @@ static int retry_failed(struct read_pool *p, struct mint_err *err)
 		struct read_job *j = &p->jobs[i];
 		if (!j->rc)
 			continue;
-		if (j->rc == MINT_ENOMEM) {
+		if (j->rc == MINT_ENOMEM || j->local_failure) {
 			if (err)
 				*err = j->err;
 			return j->rc;
@@ -549,6 +597,7 @@ void mint_image_packages_free(struct mint_image_packages *p)
 			free(ins->path);
 			free(ins->tag);
 			mint_apk_package_free(&ins->pkg);
+			drop_data_fd(ins);
 		}
 		free(p->archs[a].pkgs);
 	}

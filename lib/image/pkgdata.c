@@ -3,14 +3,18 @@
  * The bytes behind the plan's package nodes. A node knows the range of its
  * content in its package's uncompressed data stream; the stream is gzip, so
  * reading a range in the middle would mean inflating from the start every
- * time. Each package's data member is therefore inflated once, in parallel
- * across packages, into an unlinked temporary file (it disappears with the
- * process, however it ends), and contents are pread from there while the
- * layer is written. Memory stays flat whatever the image size; the cost is
- * disk space for the uncompressed image while it is built.
+ * time. Each package's data stream is therefore kept in an unlinked
+ * temporary file (it disappears with the process, however it ends), and
+ * contents are pread from there while the layer is written. Memory stays
+ * flat whatever the image size; the cost is disk space for the
+ * uncompressed image while it is built.
  *
- * The packages were verified (identity, datahash) when they were read, so
- * the inflated bytes are trusted as much as the package files.
+ * Usually the file was written while the package was read and verified
+ * (mint_image_source_opts.keep_data, through mint_image_pkgdata_sink) and
+ * is only borrowed here; a package read without it is inflated again, in
+ * parallel across packages. Either way the packages were verified
+ * (identity, datahash, the data member's CRC) before any of these bytes
+ * are used.
  */
 #include "mint/image_build.h"
 
@@ -37,6 +41,7 @@ struct pread_cursor {
 struct mint_image_pkgdata {
 	const struct mint_image_arch_packages *pkgs;
 	int *fds;
+	bool *borrowed; /* fds[i] belongs to pkgs->pkgs[i] */
 	char *tmpdir;
 	struct pread_cursor cursor; /* the one open content */
 	/* inflating */
@@ -46,8 +51,15 @@ struct mint_image_pkgdata {
 	struct mint_err first_err;
 };
 
-static int open_tmpfile(const char *dir, int *fd, struct mint_err *err)
+static const char *tmpdir_or_default(const char *tmpdir)
 {
+	const char *env = getenv("TMPDIR");
+	return tmpdir ? tmpdir : env && env[0] ? env : "/tmp";
+}
+
+int mint_image_pkgdata_tmpfile(const char *tmpdir, int *fd, struct mint_err *err)
+{
+	const char *dir = tmpdir_or_default(tmpdir);
 	*fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (*fd >= 0)
 		return 0;
@@ -78,6 +90,17 @@ static int write_all(int fd, const void *data, size_t len, struct mint_err *err)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+static int sink_write(void *ctx, const void *data, size_t len, struct mint_err *err)
+{
+	const int *fd = ctx;
+	return write_all(*fd, data, len, err);
+}
+
+struct mint_apk_data_sink mint_image_pkgdata_sink(int *fd)
+{
+	return (struct mint_apk_data_sink){ sink_write, fd };
 }
 
 /* Inflates the data member of one package into fd. */
@@ -126,8 +149,10 @@ static void *worker(void *arg)
 		size_t i = atomic_fetch_add(&d->next, 1);
 		if (i >= d->pkgs->n || atomic_load(&d->failed))
 			return NULL;
+		if (d->borrowed[i])
+			continue;
 		struct mint_err err = { 0 };
-		int rc = open_tmpfile(d->tmpdir, &d->fds[i], &err);
+		int rc = mint_image_pkgdata_tmpfile(d->tmpdir, &d->fds[i], &err);
 		if (!rc)
 			rc = inflate_one(&d->pkgs->pkgs[i], d->fds[i], &err);
 		if (rc && !atomic_exchange(&d->failed, rc)) {
@@ -147,10 +172,13 @@ static unsigned worker_count(size_t n_pkgs)
 	return n > n_pkgs ? (unsigned)(n_pkgs ? n_pkgs : 1) : n;
 }
 
-static int inflate_all(struct mint_image_pkgdata *d, struct mint_err *err)
+/* Only the packages whose data stream was not kept when they were read. */
+static int inflate_all(struct mint_image_pkgdata *d, size_t n_to_inflate, struct mint_err *err)
 {
+	if (!n_to_inflate)
+		return 0;
 	pthread_t threads[MAX_WORKERS];
-	unsigned n = worker_count(d->pkgs->n), started = 0;
+	unsigned n = worker_count(n_to_inflate), started = 0;
 	for (; started < n; started++)
 		if (pthread_create(&threads[started], NULL, worker, d))
 			break;
@@ -172,18 +200,25 @@ int mint_image_pkgdata_open(struct mint_image_pkgdata **out,
 	struct mint_image_pkgdata *d = calloc(1, sizeof(*d));
 	if (!d)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	const char *env = getenv("TMPDIR");
 	d->pkgs = pkgs;
-	d->tmpdir = strdup(tmpdir ? tmpdir : env && env[0] ? env : "/tmp");
+	d->tmpdir = strdup(tmpdir_or_default(tmpdir));
 	d->fds = malloc((pkgs->n + 1) * sizeof(*d->fds));
+	d->borrowed = calloc(pkgs->n + 1, sizeof(*d->borrowed));
 	pthread_mutex_init(&d->lock, NULL);
-	if (!d->tmpdir || !d->fds) {
+	if (!d->tmpdir || !d->fds || !d->borrowed) {
+		free(d->fds); /* nothing in it to close yet */
+		d->fds = NULL;
 		mint_image_pkgdata_free(d);
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < pkgs->n; i++)
-		d->fds[i] = -1;
-	int rc = inflate_all(d, err);
+	size_t n_to_inflate = 0;
+	for (size_t i = 0; i < pkgs->n; i++) {
+		const struct mint_image_install *ins = &pkgs->pkgs[i];
+		d->borrowed[i] = ins->has_data_fd && ins->data_fd >= 0;
+		d->fds[i] = d->borrowed[i] ? ins->data_fd : -1;
+		n_to_inflate += !d->borrowed[i];
+	}
+	int rc = inflate_all(d, n_to_inflate, err);
 	if (rc) {
 		mint_image_pkgdata_free(d);
 		return rc;
@@ -239,10 +274,11 @@ void mint_image_pkgdata_free(struct mint_image_pkgdata *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; d->fds && i < d->pkgs->n; i++)
-		if (d->fds[i] >= 0)
+	for (size_t i = 0; d->fds && d->borrowed && i < d->pkgs->n; i++)
+		if (d->fds[i] >= 0 && !d->borrowed[i])
 			close(d->fds[i]);
 	free(d->fds);
+	free(d->borrowed);
 	free(d->tmpdir);
 	pthread_mutex_destroy(&d->lock);
 	free(d);

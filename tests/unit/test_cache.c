@@ -469,6 +469,58 @@ static void test_cache_read_package_record_mismatch_is_deleted(void **state)
 	fixture_close(&f);
 }
 
+struct count_sink {
+	size_t bytes;
+	bool fail;
+};
+
+static int count_write(void *ctx, const void *data, size_t len, struct mint_err *err)
+{
+	struct count_sink *c = ctx;
+	(void)data;
+	if (c->fail)
+		return mint_err_set(err, MINT_EIO, "no space left for the copy");
+	c->bytes += len;
+	return 0;
+}
+
+static void test_cache_read_package_ex_copies_the_data_stream_of_a_hit(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	struct mint_apk_package pkg;
+	struct count_sink c = { 0, false };
+	struct mint_apk_data_sink sink = { count_write, &c };
+	fixture_open(&f, false, false);
+	assert_ok(mint_apk_cache_fetch(&f.cache, f.pkgs, N_PKGS, NULL, NULL, &err), &err);
+	assert_ok(mint_apk_cache_read_package_ex(&f.cache, f.pkgs[1], NULL, &sink, &pkg, NULL,
+						 &err), &err);
+	assert_true(pkg.data_tar_bytes > 0);
+	assert_int_equal(c.bytes, pkg.data_tar_bytes);
+	mint_apk_package_free(&pkg);
+	fixture_close(&f);
+}
+
+static void test_cache_read_package_ex_failing_sink_keeps_the_entry(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	struct mint_apk_package pkg;
+	struct count_sink c = { 0, true };
+	struct mint_apk_data_sink sink = { count_write, &c };
+	fixture_open(&f, false, false);
+	assert_ok(mint_apk_cache_fetch(&f.cache, f.pkgs, 1, NULL, NULL, &err), &err);
+	char *path = cached_path(&f, 0);
+	assert_int_equal(mint_apk_cache_read_package_ex(&f.cache, f.pkgs[0], NULL, &sink, &pkg,
+							NULL, &err), MINT_EIO);
+	assert_msg_contains(&err, "no space left");
+	assert_true(exists(path)); /* the entry is fine; the copy was not */
+	free(path);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +537,8 @@ int main(void)
 		cmocka_unit_test(test_cache_read_package_missing_entry_is_not_found),
 		cmocka_unit_test(test_cache_read_package_corrupt_entry_is_deleted),
 		cmocka_unit_test(test_cache_read_package_record_mismatch_is_deleted),
+		cmocka_unit_test(test_cache_read_package_ex_copies_the_data_stream_of_a_hit),
+		cmocka_unit_test(test_cache_read_package_ex_failing_sink_keeps_the_entry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,12 +7,16 @@
  */
 #include "testutil.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "mint/fs.h"
+#include "mint/gzip.h"
 #include "mint/image_build.h"
 #include "repobuild.h"
 
@@ -361,6 +365,109 @@ static void test_packages_resolve_warm_cache_reads_hits_and_refetches_a_corrupt_
 	fixture_close(&f);
 }
 
+/* The kept stream of ins: a file of exactly the data member's inflated bytes. */
+static void assert_kept_stream(const struct mint_image_install *ins)
+{
+	struct mint_buf file = MINT_BUF_INIT, tar = MINT_BUF_INIT;
+	struct mint_err err = { 0 };
+	size_t used;
+	assert_true(ins->has_data_fd);
+	assert_true(ins->data_fd >= 0);
+	assert_ok(mint_file_read(ins->path, 1u << 24, &file, &err), &err);
+	const struct mint_apk_range *m = &ins->pkg.data_member;
+	assert_ok(mint_gunzip_member(MINT_SPAN(file.data + m->offset, m->size), NULL, &tar, &used,
+				     &err), &err);
+	assert_int_equal(tar.len, ins->pkg.data_tar_bytes);
+	char *kept = malloc(tar.len + 1);
+	assert_non_null(kept);
+	assert_int_equal(pread(ins->data_fd, kept, tar.len + 1, 0), (ssize_t)tar.len);
+	assert_memory_equal(kept, tar.data, tar.len);
+	free(kept);
+	mint_buf_free(&tar);
+	mint_buf_free(&file);
+}
+
+static void assert_dir_empty(const char *path)
+{
+	DIR *dir = opendir(path);
+	assert_non_null(dir);
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			fail_msg("%s left in %s", e->d_name, path);
+	closedir(dir);
+}
+
+static void test_packages_keep_data_keeps_each_verified_stream_in_an_unlinked_file(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	resolve_ok(&f); /* cold: fetched, then read */
+	for (size_t a = 0; a < 2; a++)
+		for (size_t i = 0; i < 2; i++)
+			assert_false(f.pkgs.archs[a].pkgs[i].has_data_fd);
+	mint_image_packages_free(&f.pkgs);
+	char *tmp = make_tmpdir();
+	f.so.keep_data = true;
+	f.so.tmpdir = tmp;
+	resolve_ok(&f); /* warm */
+	for (size_t a = 0; a < 2; a++)
+		for (size_t i = 0; i < 2; i++)
+			assert_kept_stream(&f.pkgs.archs[a].pkgs[i]);
+	assert_dir_empty(tmp);
+	int fd = f.pkgs.archs[0].pkgs[0].data_fd;
+	mint_image_packages_free(&f.pkgs);
+	assert_int_equal(fcntl(fd, F_GETFD), -1); /* closed with the packages */
+	cleanup_tmpdir(tmp);
+	fixture_close(&f);
+}
+
+static void test_packages_keep_data_from_lock_and_after_a_refetch(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_lock lock;
+	struct mint_err err = { 0 };
+	fixture_open(&f);
+	lock_of_resolved(&f, &lock);
+	/* a corrupt cache entry: its read fails, it is fetched and read again */
+	struct mint_buf path = MINT_BUF_INIT;
+	assert_ok(mint_apk_cache_package_path(&f.cache, lock.packages[0].checksum, &path, &err),
+		  &err);
+	assert_int_equal(truncate(mint_buf_cstr(&path), 200), 0);
+	f.so.keep_data = true;
+	assert_ok(mint_image_packages_from_lock(&f.cfg, &lock, &f.so, &f.pkgs, &err), &err);
+	assert_int_equal(f.cache.stats.entries_discarded, 1);
+	for (size_t a = 0; a < 2; a++)
+		for (size_t i = 0; i < 2; i++)
+			assert_kept_stream(&f.pkgs.archs[a].pkgs[i]);
+	mint_buf_free(&path);
+	mint_lock_free(&lock);
+	fixture_close(&f);
+}
+
+static void test_packages_keep_data_unusable_tmpdir_fails_and_keeps_the_cache(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_err err = { 0 };
+	fixture_open(&f);
+	resolve_ok(&f);
+	mint_image_packages_free(&f.pkgs);
+	unsigned downloaded = f.cache.stats.packages_downloaded;
+	char missing[4200];
+	snprintf(missing, sizeof(missing), "%s/no-such-dir", f.dir);
+	f.so.keep_data = true;
+	f.so.tmpdir = missing;
+	assert_int_equal(mint_image_packages_resolve(&f.cfg, &f.so, &f.pkgs, &err), MINT_EIO);
+	assert_msg(&err, "no-such-dir");
+	/* not the package's fault: nothing discarded, nothing fetched again */
+	assert_int_equal(f.cache.stats.entries_discarded, 0);
+	assert_int_equal(f.cache.stats.packages_downloaded, downloaded);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +482,9 @@ int main(void)
 		cmocka_unit_test(test_packages_from_lock_refuses_missing_arch),
 		cmocka_unit_test(test_packages_from_lock_refuses_entry_whose_bytes_differ),
 		cmocka_unit_test(test_packages_from_lock_refuses_repository_file_that_changed),
+		cmocka_unit_test(test_packages_keep_data_keeps_each_verified_stream_in_an_unlinked_file),
+		cmocka_unit_test(test_packages_keep_data_from_lock_and_after_a_refetch),
+		cmocka_unit_test(test_packages_keep_data_unusable_tmpdir_fails_and_keeps_the_cache),
 	};
 	return tests_exit(cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * lib/image/pkgdata.c: each package's data member inflated once into a
- * temporary file, and file contents read back through the plan's content
- * reader by the byte range a node records.
+ * lib/image/pkgdata.c: each package's data stream in a temporary file,
+ * the one kept while the package was read or else inflated again, and file
+ * contents read back through the plan's content reader by the byte range a
+ * node records.
  */
 #include "testutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "mint/fs.h"
+#include "mint/gzip.h"
 #include "mint/image_build.h"
 #include "repobuild.h"
 
@@ -247,9 +251,97 @@ static void test_pkgdata_open_with_no_packages_serves_nothing(void **state)
 	mint_image_pkgdata_free(d);
 }
 
+/* What keep_data does while a package is read: the data stream, through
+ * the sink, into an unlinked temporary file the install keeps. */
+static void keep_stream(struct mint_image_install *ins, const char *tmpdir)
+{
+	struct mint_buf file = MINT_BUF_INIT, tar = MINT_BUF_INIT;
+	struct mint_err err = { 0 };
+	size_t used;
+	assert_ok(mint_file_read(ins->path, 1u << 24, &file, &err), &err);
+	const struct mint_apk_range *m = &ins->pkg.data_member;
+	assert_ok(mint_gunzip_member(MINT_SPAN(file.data + m->offset, m->size), NULL, &tar, &used,
+				     &err), &err);
+	assert_ok(mint_image_pkgdata_tmpfile(tmpdir, &ins->data_fd, &err), &err);
+	struct mint_apk_data_sink sink = mint_image_pkgdata_sink(&ins->data_fd);
+	/* in two pieces, as the reader hands them over */
+	assert_ok(sink.write(sink.ctx, tar.data, tar.len / 2, &err), &err);
+	assert_ok(sink.write(sink.ctx, tar.data + tar.len / 2, tar.len - tar.len / 2, &err), &err);
+	ins->has_data_fd = true;
+	mint_buf_free(&tar);
+	mint_buf_free(&file);
+}
+
+static void test_pkgdata_uses_kept_streams_without_reading_the_packages_again(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_image_pkgdata *d;
+	struct mint_plan_content_reader r;
+	struct mint_buf got = MINT_BUF_INIT;
+	struct mint_err err = { 0 };
+	fixture_open(&f);
+	for (size_t i = 0; i < N_PKGS; i++)
+		keep_stream(&f.installs[i], f.tmp);
+	/* the package files are no longer readable: only the kept streams are used */
+	for (size_t i = 0; i < N_PKGS; i++)
+		assert_int_equal(truncate(f.installs[i].path, 0), 0);
+	assert_ok(mint_image_pkgdata_open(&d, &f.pkgs, f.tmp, &err), &err);
+	mint_image_pkgdata_reader(d, &r);
+	const struct mint_apk_package *pkg = &f.installs[1].pkg;
+	for (size_t i = 0; i < pkg->n_entries; i++) {
+		const struct mint_apk_entry *e = &pkg->entries[i];
+		if (e->type != MINT_TAR_REG)
+			continue;
+		const struct test_file *t = spec_file(1, e->path);
+		size_t want = t->content_len ? t->content_len : strlen(t->content);
+		struct mint_plan_node n = node_of(e, 1);
+		assert_ok(read_node(&r, &n, 4096, &got, &err), &err);
+		assert_int_equal(got.len, want);
+		assert_memory_equal(got.data, t->content, want);
+	}
+	mint_image_pkgdata_free(d);
+	/* borrowed, not closed: the installs still own them */
+	for (size_t i = 0; i < N_PKGS; i++) {
+		assert_true(fcntl(f.installs[i].data_fd, F_GETFD) >= 0);
+		close(f.installs[i].data_fd);
+	}
+	mint_buf_free(&got);
+	fixture_close(&f);
+}
+
+static void test_pkgdata_inflates_only_packages_without_a_kept_stream(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct mint_image_pkgdata *d;
+	struct mint_plan_content_reader r;
+	struct mint_buf got = MINT_BUF_INIT;
+	struct mint_err err = { 0 };
+	fixture_open(&f);
+	keep_stream(&f.installs[1], f.tmp);
+	assert_ok(mint_image_pkgdata_open(&d, &f.pkgs, f.tmp, &err), &err);
+	mint_image_pkgdata_reader(d, &r);
+	for (size_t p = 0; p < N_PKGS; p++) {
+		const struct mint_apk_entry *e = &f.installs[p].pkg.entries[1];
+		const struct test_file *t = spec_file(p, e->path);
+		size_t want = t->content_len ? t->content_len : strlen(t->content);
+		struct mint_plan_node n = node_of(e, p);
+		assert_ok(read_node(&r, &n, 4096, &got, &err), &err);
+		assert_int_equal(got.len, want);
+		assert_memory_equal(got.data, t->content, want);
+	}
+	mint_image_pkgdata_free(d);
+	close(f.installs[1].data_fd);
+	mint_buf_free(&got);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pkgdata_uses_kept_streams_without_reading_the_packages_again),
+		cmocka_unit_test(test_pkgdata_inflates_only_packages_without_a_kept_stream),
 		cmocka_unit_test(test_pkgdata_reads_every_file_as_packaged),
 		cmocka_unit_test(test_pkgdata_leaves_no_file_in_tmpdir),
 		cmocka_unit_test(test_pkgdata_refuses_node_outside_its_package_data),
