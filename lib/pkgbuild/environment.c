@@ -135,6 +135,7 @@ static int make_rootfs(struct pkg_job *j, const struct mint_image_config *cfg,
 	j->sandbox.rootfs = j->guest_root;
 	return rc;
 }
+
 static int sandbox_env(struct pkg_job *j, const struct mint_image_config *cfg,
 		       struct mint_err *err)
 {
