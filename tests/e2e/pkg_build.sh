@@ -160,6 +160,27 @@ expect_exit 0 "fetch a file:// tarball and extract it" build --out-dir "$WORK/pk
 expect_exit 0 "its contents" "$MINT" apk contents "$A/fetched-1.0.0-r0.apk"
 grep -q "usr/share/file.txt" "$WORK/out" && pass "the fetched file is in the package" || fail "$(cat "$WORK/out")"
 
+# fetch over HTTP from a real server on 127.0.0.1: downloaded by mint on the
+# host (the sandbox has no network), checked, then extracted.
+mkdir -p "$WORK/www"
+cp "$WORK/proj-1.0.tar.gz" "$WORK/www/"
+coproc SRV { exec python3 "$(dirname "$0")/../http_server.py" "$WORK/www"; }
+SRV_PID=$SRV_PID
+trap 'kill "$SRV_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+if read -r -t 10 word PORT <&"${SRV[0]}"; then
+	sed "s|file://$WORK/proj-1.0.tar.gz|http://127.0.0.1:$PORT/proj-1.0.tar.gz|; s|name: fetched|name: fetched-http|" \
+		"$R/fetched.yaml" > "$R/fetched-http.yaml"
+	expect_exit 0 "fetch an http:// tarball and extract it" build --out-dir "$WORK/pkgs" "$R/fetched-http.yaml"
+	expect_exit 0 "its contents" "$MINT" apk contents "$A/fetched-http-1.0.0-r0.apk"
+	grep -q "usr/share/file.txt" "$WORK/out" && pass "the file fetched over HTTP is in the package" \
+		|| fail "$(cat "$WORK/out")"
+	sed "s|expected-sha256: .*|expected-sha256: $(printf '%064d' 0)|" "$R/fetched-http.yaml" > "$R/http-bad.yaml"
+	bad "an http:// fetch whose hash does not match" "sha256" "$R/http-bad.yaml"
+else
+	fail "the HTTP server did not start"
+fi
+kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null
+
 # The bwrap runner: an environment made from a repository of this machine's static busybox.
 BB=""
 for c in /bin/busybox /usr/bin/busybox; do [ -x "$c" ] && BB=$c && break; done
