@@ -223,6 +223,14 @@ static void test_mkdir_p_through_a_file_names_the_path(void **state)
 	cleanup_tmpdir(dir);
 }
 
+static void test_mkdir_p_of_an_empty_path_is_an_error(void **state)
+{
+	(void)state;
+	struct mint_err err = { 0 };
+	assert_int_equal(pkg_mkdir_p("", &err), MINT_EINVAL);
+	assert_non_null(strstr(err.msg, "empty path"));
+}
+
 /* A job as pkg_workspace_create sees it: the recipe's path and name. */
 struct ws_case {
 	char *dir;
@@ -325,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_mkdir_p_makes_0755_directories_whatever_the_umask),
 		cmocka_unit_test(test_mkdir_p_accepts_existing_directories),
 		cmocka_unit_test(test_mkdir_p_through_a_file_names_the_path),
+		cmocka_unit_test(test_mkdir_p_of_an_empty_path_is_an_error),
 		cmocka_unit_test(test_workspace_is_a_fresh_0755_directory_under_tmpdir),
 		cmocka_unit_test(test_workspace_copies_the_default_source_dir_when_present),
 		cmocka_unit_test(test_workspace_without_a_source_dir_is_empty),
