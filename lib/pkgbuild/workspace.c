@@ -20,6 +20,8 @@
 
 int pkg_mkdir_p(const char *path, struct mint_err *err)
 {
+	if (!*path)
+		return mint_err_set(err, MINT_EINVAL, "cannot create a directory with an empty path");
 	char *p = strdup(path);
 	if (!p)
 		return mint_err_set(err, MINT_ENOMEM, "out of memory");
