@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mint/recipe.h"
+#include "../image/config_internal.h"
 
 #define VAR_NAME_MAX 256
 
@@ -119,39 +120,14 @@ int mint_recipe_subst(const char *text, const struct mint_image_kvs *vars, bool 
 	return 0;
 }
 
+/* The image config's sorted string map is the one implementation; these
+ * names keep recipe code free of lib/image internals. */
 int mint_recipe_kvs_set(struct mint_image_kvs *kv, const char *key, const char *value)
 {
-	bool found;
-	size_t at = kvs_find(kv, mint_span_str(key), &found);
-	char *v = strdup(value);
-	if (!v)
-		return MINT_ENOMEM;
-	if (found) {
-		free(kv->v[at].value);
-		kv->v[at].value = v;
-		return 0;
-	}
-	char *k = strdup(key);
-	struct mint_image_kv *nv = k ? realloc(kv->v, (kv->n + 1) * sizeof(*nv)) : NULL;
-	if (!nv) {
-		free(k);
-		free(v);
-		return MINT_ENOMEM;
-	}
-	kv->v = nv;
-	memmove(&kv->v[at + 1], &kv->v[at], (kv->n - at) * sizeof(*nv));
-	kv->v[at] = (struct mint_image_kv){ k, v };
-	kv->n++;
-	return 0;
+	return cfg_kvs_set(kv, key, value);
 }
 
 void mint_recipe_kvs_free(struct mint_image_kvs *kv)
 {
-	for (size_t i = 0; i < kv->n; i++) {
-		free(kv->v[i].key);
-		free(kv->v[i].value);
-	}
-	free(kv->v);
-	kv->v = NULL;
-	kv->n = 0;
+	cfg_kvs_free(kv);
 }
