@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,37 +223,91 @@ static int emit_one(struct pkg_job *j, const struct pkg_target *t, const char *s
 	return rc;
 }
 
+/* One package moved from the staging directory into place. */
+struct moved {
+	char *from, *to;
+	bool exchanged; /* an older package of that name now sits at from */
+};
+
+/* Moves from to to; an existing file at to is swapped into from
+ * (RENAME_EXCHANGE) so the move can be undone. */
+static int move_in(struct moved *m, struct mint_err *err)
+{
+	struct stat st;
+	/* Only a package file is replaced: whatever else has the name stays. */
+	if (!lstat(m->to, &st) && !S_ISREG(st.st_mode))
+		return mint_err_set(err, MINT_EIO, "cannot move %s into place: not a file", m->to);
+	if (!renameat2(AT_FDCWD, m->from, AT_FDCWD, m->to, RENAME_EXCHANGE)) {
+		m->exchanged = true;
+		return 0;
+	}
+	/* ENOENT: nothing there yet; EINVAL: a filesystem without exchange. */
+	if ((errno == ENOENT || errno == EINVAL) && !rename(m->from, m->to))
+		return 0;
+	return mint_err_set(err, MINT_EIO, "cannot move %s into place: %s", m->to,
+			    strerror(errno));
+}
+
+static void move_back(const struct moved *m)
+{
+	if (m->exchanged)
+		renameat2(AT_FDCWD, m->from, AT_FDCWD, m->to, RENAME_EXCHANGE);
+	else
+		rename(m->to, m->from);
+}
+
+static int record_outputs(struct pkg_job *j, struct moved *m, size_t n, struct mint_err *err)
+{
+	char **v = realloc(j->res->apks, (j->res->n_apks + n) * sizeof(*v));
+	if (!v)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	j->res->apks = v;
+	for (size_t i = 0; i < n; i++) {
+		v[j->res->n_apks++] = m[i].to;
+		m[i].to = NULL;
+	}
+	return 0;
+}
+
+/* Every package into arch_dir, or none: when a move fails, the earlier
+ * ones are undone and arch_dir holds what it held before. */
 static int publish(struct pkg_job *j, const char *staging, const char *arch_dir,
 		   struct mint_err *err)
 {
-	for (size_t i = 0; i < j->n_targets; i++) {
+	struct moved *m = calloc(j->n_targets, sizeof(*m));
+	size_t n = 0;
+	int rc = m ? 0 : mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < j->n_targets; i++) {
 		const struct pkg_target *t = &j->targets[i];
-		struct mint_buf from = { 0 }, to = { 0 };
 		if (t->skipped)
 			continue;
-		if (mint_buf_printf(&from, "%s/%s-%s.apk", staging, t->meta->name,
-				    j->full_version) ||
-		    mint_buf_printf(&to, "%s/%s-%s.apk", arch_dir, t->meta->name, j->full_version)) {
-			mint_buf_free(&from);
-			mint_buf_free(&to);
-			return mint_err_set(err, MINT_ENOMEM, "out of memory");
-		}
-		int rc = rename(from.data, to.data)
-				 ? mint_err_set(err, MINT_EIO, "cannot move %s into place: %s",
-						to.data, strerror(errno))
-				 : 0;
-		mint_buf_free(&from);
-		char **v = rc ? NULL : realloc(j->res->apks, (j->res->n_apks + 1) * sizeof(*v));
-		if (!rc && !v)
+		if (asprintf(&m[n].from, "%s/%s-%s.apk", staging, t->meta->name,
+			     j->full_version) < 0) {
+			m[n].from = NULL;
 			rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
-		if (rc) {
-			mint_buf_free(&to);
-			return rc;
+			break;
 		}
-		j->res->apks = v;
-		v[j->res->n_apks++] = to.data;
+		if (asprintf(&m[n].to, "%s/%s-%s.apk", arch_dir, t->meta->name,
+			     j->full_version) < 0) {
+			m[n].to = NULL;
+			rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
+			break;
+		}
+		rc = move_in(&m[n], err);
+		if (!rc)
+			n++;
 	}
-	return 0;
+	if (rc)
+		for (size_t k = n; k-- > 0;)
+			move_back(&m[k]);
+	else
+		rc = record_outputs(j, m, n, err);
+	for (size_t i = 0; m && i < j->n_targets; i++) {
+		free(m[i].from);
+		free(m[i].to);
+	}
+	free(m);
+	return rc;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -8,6 +8,8 @@
  */
 #include "pkgbuild_fixture.h"
 
+#include <unistd.h>
+
 #include "mint/apk_index_file.h"
 #include "mint/apk_package.h"
 #include "mint/encode.h"
@@ -271,6 +273,32 @@ static void test_emit_rebuild_gives_identical_packages(void **state)
 	pb_close(&f);
 }
 
+/* A package that cannot be moved into place undoes the moves before it:
+ * out/<arch>/ keeps the older package of the same name. */
+static void test_emit_failed_move_puts_back_what_was_there(void **state)
+{
+	(void)state;
+	struct pb_fixture f;
+	struct mint_buf now = { 0 };
+	char hello[1300], doc[1300];
+	build_hello(&f);
+	mint_pkg_build_result_free(&f.res);
+	snprintf(hello, sizeof(hello), "%s/hello-1.0.0-r2.apk", f.arch_dir);
+	snprintf(doc, sizeof(doc), "%s/hello-doc-1.0.0-r2.apk", f.arch_dir);
+	assert_ok(mint_file_write_atomic(hello, "old package", 11, 0644, &f.err), &f.err);
+	assert_int_equal(unlink(doc), 0);
+	assert_int_equal(mkdir(doc, 0755), 0);
+	assert_int_equal(mint_pkg_build(&f.o, &f.res, &f.err), MINT_EIO);
+	assert_non_null(strstr(f.err.msg, "not a file"));
+	read_file_or_fail(hello, &now);
+	assert_int_equal(now.len, 11);
+	assert_memory_equal(now.data, "old package", 11);
+	assert_int_equal(pb_count(f.arch_dir, ".mint-staging", ""), 0);
+	assert_int_equal(rmdir(doc), 0);
+	mint_buf_free(&now);
+	pb_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_emit_index_covers_every_package_in_out_arch),
 		cmocka_unit_test(test_emit_no_index_writes_no_index),
 		cmocka_unit_test(test_emit_rebuild_gives_identical_packages),
+		cmocka_unit_test(test_emit_failed_move_puts_back_what_was_there),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
