@@ -290,7 +290,12 @@ static int build_one(struct rebuild *rb, const struct audit_origin *origin, cons
 	int rc = audit_origin_config(origin, platform, &cfg, &dates, &rb->out->notes, err);
 	if (rc)
 		return rc;
-	rc = mint_image_packages_resolve(&cfg, &rb->o->source, &pkgs, err);
+	/* Keep each package's data stream from the verifying read, so the
+	 * layer is written without inflating it again (as mint build does). */
+	struct mint_image_source_opts source = rb->o->source;
+	source.keep_data = true;
+	source.tmpdir = rb->dir;
+	rc = mint_image_packages_resolve(&cfg, &source, &pkgs, err);
 	if (rc && pkgs.explanation && !rb->out->explanation) {
 		rb->out->explanation = pkgs.explanation;
 		pkgs.explanation = NULL;
