@@ -87,6 +87,9 @@ struct mint_image_strs {
 	size_t n;
 };
 
+/* Frees every string and the array; leaves l empty. */
+void mint_image_strs_free(struct mint_image_strs *l);
+
 /* A string map (environment, annotations, services): keys unique, kept
  * sorted by byte order, so two configs that differ only in the order they
  * were written compare and serialize the same. */

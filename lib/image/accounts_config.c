@@ -102,7 +102,7 @@ static void user_free(struct mint_image_user *u)
 static void group_free(struct mint_image_group *g)
 {
 	free(g->groupname);
-	cfg_strs_free(&g->members);
+	mint_image_strs_free(&g->members);
 }
 
 static int decode_users(struct cfg_ctx *c, const struct mint_yaml_node *v, const char *path,

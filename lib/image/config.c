@@ -373,7 +373,7 @@ static int top_archs(struct cfg_ctx *c, const struct mint_yaml_node *v, const ch
 			cfg->archs[cfg->n_archs++] = a;
 		}
 	}
-	cfg_strs_free(&names);
+	mint_image_strs_free(&names);
 	if (!rc)
 		qsort(cfg->archs, cfg->n_archs, sizeof(*cfg->archs), arch_order);
 	return rc;
@@ -713,12 +713,12 @@ int mint_image_config_merge_into(const struct mint_image_config *src,
 
 static void contents_free(struct mint_image_contents *ct)
 {
-	cfg_strs_free(&ct->build_repositories);
-	cfg_strs_free(&ct->runtime_repositories);
-	cfg_strs_free(&ct->repositories);
-	cfg_strs_free(&ct->keyring);
+	mint_image_strs_free(&ct->build_repositories);
+	mint_image_strs_free(&ct->runtime_repositories);
+	mint_image_strs_free(&ct->repositories);
+	mint_image_strs_free(&ct->keyring);
 	pems_free(ct->runtime_keyring, ct->n_runtime_keyring);
-	cfg_strs_free(&ct->packages);
+	mint_image_strs_free(&ct->packages);
 	free(ct->baseimage_image);
 	free(ct->baseimage_apkindex);
 }
@@ -742,10 +742,10 @@ void mint_image_config_free(struct mint_image_config *cfg)
 	free(cfg->vcs_url);
 	cfg_kvs_free(&cfg->annotations);
 	free(cfg->include);
-	cfg_strs_free(&cfg->volumes);
+	mint_image_strs_free(&cfg->volumes);
 	free(cfg->layering_strategy);
 	free(cfg->format);
 	pems_free(cfg->certificates_additional, cfg->n_certificates_additional);
-	cfg_strs_free(&cfg->certificates_providers);
+	mint_image_strs_free(&cfg->certificates_providers);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -119,7 +119,7 @@ int cfg_strs_prepend_copy(struct mint_image_strs *dst, const struct mint_image_s
 		return MINT_ENOMEM;
 	for (size_t i = 0; i < src->n; i++) {
 		if (!(out.v[i] = strdup(src->v[i]))) {
-			cfg_strs_free(&out);
+			mint_image_strs_free(&out);
 			return MINT_ENOMEM;
 		}
 		out.n++;
@@ -131,7 +131,7 @@ int cfg_strs_prepend_copy(struct mint_image_strs *dst, const struct mint_image_s
 	return 0;
 }
 
-void cfg_strs_free(struct mint_image_strs *l)
+void mint_image_strs_free(struct mint_image_strs *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
@@ -219,7 +219,7 @@ int cfg_decode_strs(struct cfg_ctx *c, const struct mint_yaml_node *seq, const c
 		    struct mint_image_strs *out)
 {
 	int rc = mint_yaml_want_sequence(c->doc, seq, path, c->err);
-	cfg_strs_free(out);
+	mint_image_strs_free(out);
 	if (rc)
 		return rc > 0 ? 0 : rc;
 	for (size_t i = 0; i < seq->n; i++) {

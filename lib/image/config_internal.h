@@ -54,7 +54,6 @@ int cfg_strs_push(struct mint_image_strs *l, const char *s);
 bool cfg_strs_contains(const struct mint_image_strs *l, const char *s);
 /* dst becomes copies of src followed by dst's own entries. */
 int cfg_strs_prepend_copy(struct mint_image_strs *dst, const struct mint_image_strs *src);
-void cfg_strs_free(struct mint_image_strs *l);
 /* Sets key to a copy of value (replacing), keeping the map sorted. */
 int cfg_kvs_set(struct mint_image_kvs *m, const char *key, const char *value);
 const struct mint_image_kv *cfg_kvs_get(const struct mint_image_kvs *m, const char *key);

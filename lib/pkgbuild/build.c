@@ -277,9 +277,7 @@ int mint_pkg_build(const struct mint_pkg_build_opts *o, struct mint_pkg_build_re
 		rc = run_targets(&j, err);
 	if (!rc)
 		rc = pkg_emit_all(&j, err);
-	for (size_t i = 0; i < needs.n; i++)
-		free(needs.v[i]);
-	free(needs.v);
+	mint_image_strs_free(&needs);
 	pkg_job_free(&j);
 	return rc;
 }

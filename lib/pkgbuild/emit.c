@@ -38,14 +38,6 @@ static int list_add_all(struct mint_strlist *l, const struct mint_image_strs *v)
 	return 0;
 }
 
-static void strs_free(struct mint_image_strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
 /* The recipe's licences as one SPDX expression. */
 static int license_expression(const struct mint_recipe *r, struct mint_buf *out)
 {
@@ -84,8 +76,8 @@ static int dependencies(const struct pkg_job *j, const struct pkg_target *t,
 		   list_add_all(&p->triggers, &m->scriptlets.trigger_paths)) {
 		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
 	}
-	strs_free(&deps);
-	strs_free(&provs);
+	mint_image_strs_free(&deps);
+	mint_image_strs_free(&provs);
 	return rc;
 }
 
@@ -368,7 +360,7 @@ static int write_index(struct pkg_job *j, const char *arch_dir, struct mint_err 
 		path.data = NULL;
 	}
 	mint_buf_free(&path);
-	strs_free(&apks);
+	mint_image_strs_free(&apks);
 	return rc;
 }
 

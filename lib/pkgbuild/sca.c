@@ -78,14 +78,6 @@ struct sca {
 	struct mint_err *err;
 };
 
-static void strs_free(struct mint_image_strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
 static int push_owned(struct mint_image_strs *s, char *str, struct mint_err *err)
 {
 	char **v = str ? realloc(s->v, (s->n + 2) * sizeof(*v)) : NULL;
@@ -223,7 +215,7 @@ static int elf_file(struct sca *s, struct mint_span file)
 	if (!rc && (!interp.len || span_has(base_name(path), ".so.")))
 		rc = elf_sonames(s, file, in_dir(path, lib_dirs, 4));
 out:
-	strs_free(&needed);
+	mint_image_strs_free(&needed);
 	return rc;
 }
 
@@ -605,9 +597,9 @@ int mint_pkg_sca(const char *destdir, const struct mint_pkg_sca_opts *o,
 		rc = merge(provides, &s.provides, err);
 out:
 	close(rootfd);
-	strs_free(&s.runtime);
-	strs_free(&s.provides);
-	strs_free(&s.vendored);
+	mint_image_strs_free(&s.runtime);
+	mint_image_strs_free(&s.provides);
+	mint_image_strs_free(&s.vendored);
 	mint_buf_free(&s.path);
 	return rc;
 }

@@ -67,9 +67,7 @@ static int test_one(struct pkg_job *j, const struct pkg_target *t, const char *r
 		mint_err_prefix(err, "test of %s", t->meta->name);
 	mint_build_steps_free(&steps);
 	mint_recipe_kvs_free(&vars);
-	for (size_t i = 0; i < needs.n; i++)
-		free(needs.v[i]);
-	free(needs.v);
+	mint_image_strs_free(&needs);
 	reset_sandbox(j);
 	return rc;
 }

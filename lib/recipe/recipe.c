@@ -75,7 +75,7 @@ static int ignore_strs(struct cfg_ctx *c, const struct mint_yaml_node *v, const 
 	struct mint_image_strs l = { 0 };
 	(void)obj;
 	int rc = cfg_decode_strs(c, v, path, &l);
-	cfg_strs_free(&l);
+	mint_image_strs_free(&l);
 	return rc;
 }
 

@@ -492,7 +492,7 @@ static void scriptlets_free(struct mint_recipe_scriptlets *s)
 	free(s->post_deinstall);
 	free(s->pre_upgrade);
 	free(s->post_upgrade);
-	cfg_strs_free(&s->trigger_paths);
+	mint_image_strs_free(&s->trigger_paths);
 	free(s->trigger_script);
 }
 
@@ -502,11 +502,11 @@ void rcp_meta_free(struct mint_recipe_meta *m)
 	free(m->description);
 	free(m->url);
 	free(m->commit);
-	cfg_strs_free(&m->dependencies.runtime);
-	cfg_strs_free(&m->dependencies.provides);
-	cfg_strs_free(&m->dependencies.replaces);
+	mint_image_strs_free(&m->dependencies.runtime);
+	mint_image_strs_free(&m->dependencies.provides);
+	mint_image_strs_free(&m->dependencies.replaces);
 	scriptlets_free(&m->scriptlets);
-	cfg_strs_free(&m->checks_disabled);
+	mint_image_strs_free(&m->checks_disabled);
 	rcp_test_free(&m->test);
 	memset(m, 0, sizeof(*m));
 }
@@ -521,10 +521,10 @@ void rcp_package_free(struct mint_recipe_package *p)
 		free(cp->license_path);
 		free(cp->attestation);
 		free(cp->detection_override);
-		cfg_strs_free(&cp->paths);
+		mint_image_strs_free(&cp->paths);
 	}
 	free(p->copyright);
-	cfg_strs_free(&p->target_architecture);
+	mint_image_strs_free(&p->target_architecture);
 	cfg_kvs_free(&p->annotations);
 	free(p->timeout);
 	memset(p, 0, sizeof(*p));

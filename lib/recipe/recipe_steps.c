@@ -44,15 +44,6 @@ static void field_path(char *out, size_t cap, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void strs_free(struct mint_image_strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
 static int oom(struct step_ctx *c, const struct mint_yaml_node *n, const char *field)
 {
 	return mint_yaml_fail(c->doc, n, c->err, MINT_ENOMEM, "out of memory reading '%s'", field);
@@ -311,7 +302,7 @@ void mint_recipe_steps_free(struct mint_recipe_step *steps, size_t n)
 		free(s->if_expr);
 		free(s->label);
 		kvs_free(&s->environment);
-		strs_free(&s->needs_packages);
+		mint_image_strs_free(&s->needs_packages);
 		mint_recipe_steps_free(s->pipeline, s->n_pipeline);
 		/* Owned: see the comment at the top of the file. */
 		free((char *)s->file);

@@ -102,7 +102,7 @@ static void test_config_decode_strs_turns_null_items_into_empty(void **state)
 	assert_string_equal(l.v[2], "3");
 	assert_int_equal(cfg_refuse_empty_items(&c, root, "l", &l), MINT_EFORMAT);
 	assert_string_equal(err_text(&err), "d.yaml:1:5: 'l[1]' is empty");
-	cfg_strs_free(&l);
+	mint_image_strs_free(&l);
 }
 
 static void test_config_decode_kvs_sorts_by_key(void **state)
@@ -151,8 +151,8 @@ static void test_config_decode_strs_prepend_copy_puts_source_first(void **state)
 	assert_true(dst.v[0] != src.v[0]);
 	assert_true(cfg_strs_contains(&dst, "theirs2"));
 	assert_false(cfg_strs_contains(&dst, "other"));
-	cfg_strs_free(&dst);
-	cfg_strs_free(&src);
+	mint_image_strs_free(&dst);
+	mint_image_strs_free(&src);
 }
 
 int main(void)
