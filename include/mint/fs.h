@@ -33,6 +33,12 @@ int mint_atomic_commit(struct mint_atomic_file *f, mode_t mode, struct mint_err 
 /* Removes the temporary file; safe after a commit and on a never-opened file. */
 void mint_atomic_abort(struct mint_atomic_file *f);
 
+/* mkdir -p: creates path and its missing parents, each with exactly mode
+ * (set apart from mkdir, so the umask never reaches it); existing
+ * directories are left as they are. An empty path is MINT_EINVAL; a
+ * component that cannot be made is MINT_EIO naming it. */
+int mint_mkdir_p(const char *path, mode_t mode, struct mint_err *err);
+
 /* One-shot: open, write, commit. */
 int mint_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   struct mint_err *err);

@@ -24,30 +24,6 @@
 #include "mint/fs.h"
 #include "mint/hash.h"
 
-static int mkdir_p(const char *path, struct mint_err *err)
-{
-	char *copy = strdup(path);
-	if (!copy)
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	int rc = 0;
-	for (char *p = copy + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(copy, 0755) && errno != EEXIST) {
-			mint_err_set_file(err, copy);
-			rc = mint_err_set(err, MINT_EIO, "cannot create directory: %s", strerror(errno));
-			break;
-		}
-		*p = c;
-		if (!c)
-			break;
-	}
-	free(copy);
-	return rc;
-}
-
 int mint_cache_default_dir(struct mint_buf *out, struct mint_err *err)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
@@ -79,7 +55,7 @@ int mint_apk_cache_open(struct mint_apk_cache *c, const char *root, struct mint_
 	const char *subdirs[] = { "apk/indexes", "apk/packages" };
 	for (size_t i = 0; i < 2 && !rc; i++) {
 		rc = mint_buf_printf(&path, "%s/%s", c->root, subdirs[i]);
-		rc = rc ? mint_err_set(err, rc, "out of memory") : mkdir_p(mint_buf_cstr(&path), err);
+		rc = rc ? mint_err_set(err, rc, "out of memory") : mint_mkdir_p(mint_buf_cstr(&path), 0755, err);
 		mint_buf_reset(&path);
 	}
 	mint_buf_free(&path);
@@ -709,7 +685,7 @@ int mint_apk_cache_fetch(struct mint_apk_cache *c, const struct mint_apk_repo_pk
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = plan_package(c, &jobs[i], pkgs[i], err);
 	if (!rc && out_dir)
-		rc = mkdir_p(out_dir, err);
+		rc = mint_mkdir_p(out_dir, 0755, err);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = use_cached_package(c, &jobs[i], kr, out_dir, err);
 	if (!rc && c->offline)

@@ -3,6 +3,7 @@
 #include "mint/fs.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -155,4 +156,31 @@ int mint_file_write_atomic(const char *path, const void *data, size_t len, mode_
 		return rc;
 	}
 	return mint_atomic_commit(&f, mode, err);
+}
+
+int mint_mkdir_p(const char *path, mode_t mode, struct mint_err *err)
+{
+	if (!*path)
+		return mint_err_set(err, MINT_EINVAL, "cannot create a directory with an empty path");
+	char *p = strdup(path);
+	if (!p)
+		return mint_err_set(err, MINT_ENOMEM, "out of memory");
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		bool made = !mkdir(p, mode);
+		if ((!made && errno != EEXIST) || (made && chmod(p, mode))) {
+			int e = errno;
+			mint_err_set(err, MINT_EIO, "cannot create directory %s: %s", p, strerror(e));
+			free(p);
+			return MINT_EIO;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return 0;
 }

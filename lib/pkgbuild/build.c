@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build_internal.h"
+#include "mint/fs.h"
 #include "mint/image_config.h"
 
 #define GUEST_OUT "/home/build/melange-out"
@@ -159,7 +160,7 @@ static int make_destdirs(struct pkg_job *j, struct mint_err *err)
 		if (rc)
 			return rc;
 		t->destdir = host.data;
-		rc = pkg_mkdir_p(t->destdir, err);
+		rc = mint_mkdir_p(t->destdir, 0755, err);
 		if (rc)
 			return rc;
 	}

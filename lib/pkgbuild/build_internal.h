@@ -48,7 +48,6 @@ void pkg_log(const struct pkg_job *j, const char *fmt, ...) __attribute__((forma
 
 /* workspace.c */
 int pkg_workspace_create(struct pkg_job *j, struct mint_err *err);
-int pkg_mkdir_p(const char *path, struct mint_err *err);
 int pkg_copy_tree(const char *from, const char *to, struct mint_err *err);
 /* The host path of a guest path under /home/build; MINT_EUNSAFE outside. */
 int pkg_guest_to_host(const struct pkg_job *j, const char *guest, struct mint_buf *out,

@@ -143,7 +143,7 @@ static int write_sbom(const struct pkg_job *j, const struct pkg_target *t,
 		    mint_buf_printf(&path, "%s/%s-%s.spdx.json", dir.data, p->name, p->version)))
 		rc = mint_err_set(err, MINT_ENOMEM, "out of memory");
 	if (!rc)
-		rc = pkg_mkdir_p(dir.data, err);
+		rc = mint_mkdir_p(dir.data, 0755, err);
 	if (!rc)
 		rc = mint_file_write_atomic(path.data, doc.data, doc.len, 0644, err);
 	mint_buf_free(&doc);
@@ -377,7 +377,7 @@ int pkg_emit_all(struct pkg_job *j, struct mint_err *err)
 	int rc = mint_buf_printf(&arch_dir, "%s/%s", out, j->arch) ||
 			 mint_buf_printf(&staging, "%s/%s/.mint-staging-XXXXXX", out, j->arch)
 		 ? mint_err_set(err, MINT_ENOMEM, "out of memory")
-		 : pkg_mkdir_p(arch_dir.data, err);
+		 : mint_mkdir_p(arch_dir.data, 0755, err);
 	if (!rc && !mkdtemp(staging.data))
 		rc = mint_err_set(err, MINT_EIO, "cannot create %s: %s", staging.data,
 				  strerror(errno));

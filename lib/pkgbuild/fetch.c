@@ -94,7 +94,7 @@ int pkg_fetch(struct pkg_job *j, const struct mint_build_step *s, struct mint_er
 		struct mint_buf dir = { 0 };
 		rc = mint_buf_printf(&dir, "%.*s", (int)(slash - dest.data), dest.data)
 			     ? mint_err_set(err, MINT_ENOMEM, "out of memory")
-			     : pkg_mkdir_p(dir.data, err);
+			     : mint_mkdir_p(dir.data, 0755, err);
 		mint_buf_free(&dir);
 	}
 	if (!rc)

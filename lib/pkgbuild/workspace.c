@@ -18,35 +18,6 @@
 
 #define GUEST_HOME "/home/build"
 
-int pkg_mkdir_p(const char *path, struct mint_err *err)
-{
-	if (!*path)
-		return mint_err_set(err, MINT_EINVAL, "cannot create a directory with an empty path");
-	char *p = strdup(path);
-	if (!p)
-		return mint_err_set(err, MINT_ENOMEM, "out of memory");
-	for (char *s = p + 1;; s++) {
-		char c = *s;
-		if (c != '/' && c != '\0')
-			continue;
-		*s = '\0';
-		/* The mode is set apart from mkdir so the caller's umask never
-		 * reaches a directory a package may carry. */
-		bool made = !mkdir(p, 0755);
-		if ((!made && errno != EEXIST) || (made && chmod(p, 0755))) {
-			int e = errno;
-			mint_err_set(err, MINT_EIO, "cannot create directory %s: %s", p, strerror(e));
-			free(p);
-			return MINT_EIO;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return 0;
-}
-
 int pkg_guest_to_host(const struct pkg_job *j, const char *guest, struct mint_buf *out,
 		      struct mint_err *err)
 {

@@ -176,61 +176,6 @@ static void assert_dir_mode(const char *path, mode_t mode)
 	assert_int_equal(st.st_mode & 07777, mode);
 }
 
-static void test_mkdir_p_makes_0755_directories_whatever_the_umask(void **state)
-{
-	(void)state;
-	char *dir = make_tmpdir();
-	char path[1200];
-	struct mint_err err = { 0 };
-	mode_t old = umask(077);
-	snprintf(path, sizeof(path), "%s/a/b/c", dir);
-	int rc = pkg_mkdir_p(path, &err);
-	umask(old);
-	assert_ok(rc, &err);
-	assert_dir_mode(path, 0755);
-	snprintf(path, sizeof(path), "%s/a/b", dir);
-	assert_dir_mode(path, 0755);
-	snprintf(path, sizeof(path), "%s/a", dir);
-	assert_dir_mode(path, 0755);
-	cleanup_tmpdir(dir);
-}
-
-static void test_mkdir_p_accepts_existing_directories(void **state)
-{
-	(void)state;
-	char *dir = make_tmpdir();
-	char path[1200];
-	struct mint_err err = { 0 };
-	snprintf(path, sizeof(path), "%s/x/y", dir);
-	assert_ok(pkg_mkdir_p(path, &err), &err);
-	assert_ok(pkg_mkdir_p(path, &err), &err);
-	snprintf(path, sizeof(path), "%s/x/y/", dir);
-	assert_ok(pkg_mkdir_p(path, &err), &err);
-	cleanup_tmpdir(dir);
-}
-
-static void test_mkdir_p_through_a_file_names_the_path(void **state)
-{
-	(void)state;
-	char *dir = make_tmpdir();
-	char path[1200];
-	struct mint_err err = { 0 };
-	pb_write(dir, "file", "x");
-	snprintf(path, sizeof(path), "%s/file/sub", dir);
-	assert_int_equal(pkg_mkdir_p(path, &err), MINT_EIO);
-	assert_non_null(strstr(err.msg, "cannot create directory"));
-	assert_non_null(strstr(err.msg, "file/sub"));
-	cleanup_tmpdir(dir);
-}
-
-static void test_mkdir_p_of_an_empty_path_is_an_error(void **state)
-{
-	(void)state;
-	struct mint_err err = { 0 };
-	assert_int_equal(pkg_mkdir_p("", &err), MINT_EINVAL);
-	assert_non_null(strstr(err.msg, "empty path"));
-}
-
 /* A job as pkg_workspace_create sees it: the recipe's path and name. */
 struct ws_case {
 	char *dir;
@@ -330,10 +275,6 @@ int main(void)
 		cmocka_unit_test(test_copy_tree_keeps_symlinks_as_symlinks_never_following_them),
 		cmocka_unit_test(test_copy_tree_copies_nested_directories_and_skips_fifos),
 		cmocka_unit_test(test_copy_tree_of_a_missing_directory_names_it),
-		cmocka_unit_test(test_mkdir_p_makes_0755_directories_whatever_the_umask),
-		cmocka_unit_test(test_mkdir_p_accepts_existing_directories),
-		cmocka_unit_test(test_mkdir_p_through_a_file_names_the_path),
-		cmocka_unit_test(test_mkdir_p_of_an_empty_path_is_an_error),
 		cmocka_unit_test(test_workspace_is_a_fresh_0755_directory_under_tmpdir),
 		cmocka_unit_test(test_workspace_copies_the_default_source_dir_when_present),
 		cmocka_unit_test(test_workspace_without_a_source_dir_is_empty),
