@@ -169,7 +169,10 @@ char *mint_recipe_full_version(const struct mint_recipe *r);
  * by its value in vars (keys such as "package.name", "vars.foo",
  * "inputs.uri", "targets.destdir"). An unknown name is MINT_EFORMAT naming
  * it, unless keep_unknown, which leaves the reference as written. A
- * reference without its closing "}}" is an error. Appends to out. */
+ * reference without its closing "}}" is an error, and so is a result
+ * over MINT_RECIPE_SUBST_MAX bytes (MINT_ELIMIT). With keep_unknown, text
+ * that only looks like a reference is kept as written too. Appends to out. */
+#define MINT_RECIPE_SUBST_MAX ((size_t)64 << 20)
 int mint_recipe_subst(const char *text, const struct mint_image_kvs *vars, bool keep_unknown,
 		      struct mint_buf *out, struct mint_err *err);
 

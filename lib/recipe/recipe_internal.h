@@ -75,12 +75,14 @@ int rcp_decode_vars(struct cfg_ctx *c, const struct mint_yaml_node *root, struct
  * .epoch, .full-version, .description and vars.*. */
 int rcp_load_vars(const struct mint_recipe *r, struct mint_image_kvs *kv);
 
-/* Replaces the ${{name}} references whose name is a key of vars and leaves
- * every other text as written (recipe_vars.c); MINT_ELIMIT when this would
- * add more than RCP_MAX_SUBST_BYTES to out. Unlike mint_recipe_subst it
- * never fails on a malformed reference: it serves load time and display,
- * where text that only looks like a reference must survive. */
+/* mint_recipe_subst keeping unknown and malformed references as written
+ * (load time and display, where text that only looks like a reference must
+ * survive); MINT_ELIMIT when the result would add more than
+ * RCP_MAX_SUBST_BYTES to out (recipe_vars.c). */
 int rcp_subst_known(const char *text, const struct mint_image_kvs *vars, struct mint_buf *out);
+/* mint_recipe_subst with its own bound on what it adds (recipe_subst.c). */
+int rcp_subst(const char *text, const struct mint_image_kvs *vars, bool keep_unknown,
+	      size_t max_bytes, struct mint_buf *out, struct mint_err *err);
 /* The same into a fresh string in *s (replacing it). */
 int rcp_subst_in_place(char **s, const struct mint_image_kvs *vars);
 

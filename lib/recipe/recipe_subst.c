@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mint/recipe.h"
+#include "recipe_internal.h"
 #include "../image/config_internal.h"
 
 #define VAR_NAME_MAX 256
@@ -25,28 +26,16 @@ static bool name_char(char ch)
 	       ch == '.' || ch == '-' || ch == '_';
 }
 
-/* Where key is, or where it would go (*found false). */
-static size_t kvs_find(const struct mint_image_kvs *kv, struct mint_span key, bool *found)
+/* The value of name in vars, or NULL. */
+static const char *lookup(const struct mint_image_kvs *vars, struct mint_span name)
 {
-	size_t lo = 0, hi = kv->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *k = kv->v[mid].key;
-		size_t klen = strlen(k);
-		int cmp = memcmp(k, key.ptr, klen < key.len ? klen : key.len);
-		if (!cmp)
-			cmp = klen < key.len ? -1 : klen > key.len ? 1 : 0;
-		if (!cmp) {
-			*found = true;
-			return mid;
-		}
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	char key[VAR_NAME_MAX + 1];
+	if (!vars || name.len > VAR_NAME_MAX)
+		return NULL;
+	memcpy(key, name.ptr, name.len);
+	key[name.len] = '\0';
+	const struct mint_image_kv *kv = cfg_kvs_get(vars, key);
+	return kv ? kv->value : NULL;
 }
 
 static struct mint_span trim_blanks(struct mint_span s)
@@ -70,35 +59,41 @@ static bool valid_name(struct mint_span name)
 	return true;
 }
 
-/* One reference starting at text + at ("${{"); *used gets its length. */
+/* One reference starting at text + at ("${{"); *used gets its length. With
+ * keep_unknown, a reference to an unknown name and text that only looks
+ * like a reference are both kept as written. */
 static int subst_one(const char *text, size_t at, const struct mint_image_kvs *vars,
 		     bool keep_unknown, struct mint_buf *out, size_t *used, struct mint_err *err)
 {
 	const char *open = text + at;
 	const char *close = strstr(open + 3, "}}");
-	if (!close)
+	if (!close) {
+		*used = 3;
+		if (keep_unknown)
+			return mint_buf_append(out, open, 3);
 		return mint_err_set(err, MINT_EFORMAT,
 				    "'${{' at offset %zu has no closing '}}'", at);
+	}
 	struct mint_span name = trim_blanks(MINT_SPAN(open + 3, (size_t)(close - open - 3)));
 	*used = (size_t)(close + 2 - open);
+	const char *value = valid_name(name) ? lookup(vars, name) : NULL;
+	if (value)
+		return mint_buf_puts(out, value);
+	if (keep_unknown) {
+		/* Resume inside it: a known reference nested there still counts. */
+		*used = 3;
+		return mint_buf_append(out, open, 3);
+	}
 	if (!valid_name(name))
 		return mint_err_set(err, MINT_EFORMAT, "'%.*s' is not a variable reference",
 				    (int)(*used > 80 ? 80 : *used), open);
-	bool found;
-	size_t i = vars ? kvs_find(vars, name, &found) : 0;
-	if (!vars)
-		found = false;
-	if (found)
-		return mint_buf_puts(out, vars->v[i].value);
-	if (keep_unknown)
-		return mint_buf_append(out, open, *used);
 	return mint_err_set(err, MINT_EFORMAT, "unknown variable '%.*s'", (int)name.len, name.ptr);
 }
 
-int mint_recipe_subst(const char *text, const struct mint_image_kvs *vars, bool keep_unknown,
-		      struct mint_buf *out, struct mint_err *err)
+int rcp_subst(const char *text, const struct mint_image_kvs *vars, bool keep_unknown,
+	      size_t max_bytes, struct mint_buf *out, struct mint_err *err)
 {
-	size_t at = 0;
+	size_t at = 0, start = out->len;
 	/* An empty result is still a string. */
 	int rc = mint_buf_reserve(out, 1);
 	if (rc)
@@ -116,8 +111,20 @@ int mint_recipe_subst(const char *text, const struct mint_image_kvs *vars, bool 
 		if ((rc = subst_one(text, at, vars, keep_unknown, out, &used, err)))
 			return rc == MINT_ENOMEM ? mint_err_set(err, rc, "out of memory") : rc;
 		at += used;
+		/* Checked as it grows: many references to a long value must not
+		 * get far. */
+		if (out->len - start > max_bytes)
+			return mint_err_set(err, MINT_ELIMIT,
+					    "text grows past %zu KiB once ${{...}} are substituted",
+					    max_bytes >> 10);
 	}
 	return 0;
+}
+
+int mint_recipe_subst(const char *text, const struct mint_image_kvs *vars, bool keep_unknown,
+		      struct mint_buf *out, struct mint_err *err)
+{
+	return rcp_subst(text, vars, keep_unknown, MINT_RECIPE_SUBST_MAX, out, err);
 }
 
 /* The image config's sorted string map is the one implementation; these

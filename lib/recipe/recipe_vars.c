@@ -22,44 +22,6 @@
 
 #define MAX_GROUPS 10
 
-/* --- ${{name}} with known names ---------------------------------------------- */
-
-static bool is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-/* The name inside "${{ name }}" starting at p, or false when p does not
- * start a complete reference. *end is past the closing braces. */
-static bool reference_at(const char *p, const char **name, size_t *len, const char **end)
-{
-	if (strncmp(p, "${{", 3))
-		return false;
-	const char *s = p + 3, *close = strstr(s, "}}");
-	if (!close)
-		return false;
-	const char *e = close;
-	while (s < e && is_blank(*s))
-		s++;
-	while (e > s && is_blank(e[-1]))
-		e--;
-	*name = s;
-	*len = (size_t)(e - s);
-	*end = close + 2;
-	return true;
-}
-
-static const char *lookup(const struct mint_image_kvs *vars, const char *name, size_t len)
-{
-	char key[CFG_PATH_MAX];
-	if (len >= sizeof(key))
-		return NULL;
-	memcpy(key, name, len);
-	key[len] = '\0';
-	const struct mint_image_kv *kv = cfg_kvs_get(vars, key);
-	return kv ? kv->value : NULL;
-}
-
 int rcp_fail(struct cfg_ctx *c, const struct mint_yaml_node *at, const char *path, int rc)
 {
 	if (rc == MINT_ELIMIT)
@@ -71,29 +33,7 @@ int rcp_fail(struct cfg_ctx *c, const struct mint_yaml_node *at, const char *pat
 
 int rcp_subst_known(const char *text, const struct mint_image_kvs *vars, struct mint_buf *out)
 {
-	const char *p = text;
-	size_t start = out->len;
-	while (*p) {
-		if (out->len - start > RCP_MAX_SUBST_BYTES)
-			return MINT_ELIMIT;
-		const char *dollar = strstr(p, "${{");
-		if (!dollar)
-			break;
-		const char *name, *end, *value = NULL;
-		size_t len;
-		if (reference_at(dollar, &name, &len, &end))
-			value = lookup(vars, name, len);
-		if (!value)
-			end = dollar + 3;
-		if (mint_buf_append(out, p, (size_t)((value ? dollar : end) - p)))
-			return MINT_ENOMEM;
-		if (value && mint_buf_puts(out, value))
-			return MINT_ENOMEM;
-		p = end;
-	}
-	if (out->len - start > RCP_MAX_SUBST_BYTES)
-		return MINT_ELIMIT;
-	return mint_buf_puts(out, p);
+	return rcp_subst(text, vars, true, RCP_MAX_SUBST_BYTES, out, NULL);
 }
 
 int rcp_subst_in_place(char **s, const struct mint_image_kvs *vars)
