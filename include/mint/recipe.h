@@ -186,6 +186,8 @@ int mint_recipe_vars(const struct mint_recipe *r, const char *arch, struct mint_
 		     struct mint_err *err);
 /* Sets (adds or replaces) key in a sorted kvs. */
 int mint_recipe_kvs_set(struct mint_image_kvs *kv, const char *key, const char *value);
+/* Sets every key of src (NULL: none) in dst; MINT_ENOMEM. */
+int mint_recipe_kvs_merge(struct mint_image_kvs *dst, const struct mint_image_kvs *src);
 void mint_recipe_kvs_free(struct mint_image_kvs *kv);
 
 /* ---- `mint pkg show` (recipe_json.c) ---- */

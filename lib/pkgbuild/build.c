@@ -32,14 +32,6 @@ void pkg_log(const struct pkg_job *j, const char *fmt, ...)
 	j->o->log(j->o->log_ctx, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-static int kvs_copy(const struct mint_image_kvs *from, struct mint_image_kvs *to)
-{
-	for (size_t i = 0; i < from->n; i++)
-		if (mint_recipe_kvs_set(to, from->v[i].key, from->v[i].value))
-			return MINT_ENOMEM;
-	return 0;
-}
-
 static bool arch_targeted(const struct mint_recipe *r, const char *arch)
 {
 	const struct mint_image_strs *t = &r->package.target_architecture;
@@ -56,7 +48,7 @@ int pkg_target_vars(const struct pkg_job *j, const struct pkg_target *t,
 		       struct mint_image_kvs *out, struct mint_err *err)
 {
 	struct mint_buf dir = { 0 };
-	int rc = kvs_copy(&j->vars, out);
+	int rc = mint_recipe_kvs_merge(out, &j->vars);
 	if (!rc)
 		rc = mint_buf_printf(&dir, "%s/%s", GUEST_OUT, t->meta->name);
 	if (!rc)

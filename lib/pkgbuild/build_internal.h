@@ -34,6 +34,7 @@ struct pkg_job {
 	struct mint_sandbox sandbox;
 	struct mint_pkg_sbom_source *sources; /* what fetch steps downloaded */
 	size_t n_sources;
+	char recipe_sha256[65];       /* hex, for the SBOMs */
 	struct mint_pkg_build_result *res;
 };
 

@@ -116,12 +116,7 @@ static int pkginfo(const struct pkg_job *j, const struct pkg_target *t, struct m
 static int write_sbom(const struct pkg_job *j, const struct pkg_target *t,
 		      const struct mint_apk_pkg *p, struct mint_err *err)
 {
-	unsigned char md[MINT_HASH_MAX_BYTES];
-	char recipe_hex[65];
 	const struct mint_recipe *r = &j->recipe;
-	mint_hash_bytes(MINT_HASH_SHA256, r->text.data, r->text.len, md);
-	mint_hex_encode(md, 32, recipe_hex);
-	recipe_hex[64] = '\0';
 	struct mint_pkg_sbom_in in = {
 		.name = p->name,
 		.full_version = p->version,
@@ -132,7 +127,7 @@ static int write_sbom(const struct pkg_job *j, const struct pkg_target *t,
 		.url = p->url,
 		.commit = p->commit,
 		.recipe_name = r->package.meta.name,
-		.recipe_sha256 = recipe_hex,
+		.recipe_sha256 = j->recipe_sha256,
 		.sources = j->sources,
 		.n_sources = j->n_sources,
 		.created = j->o->build_date,
@@ -370,6 +365,15 @@ static void remove_staging(const char *staging)
 	mint_remove_tree(staging, &ignored);
 }
 
+/* The recipe's SHA-256, once for every package's SBOM. */
+static void hash_recipe(struct pkg_job *j)
+{
+	unsigned char md[MINT_HASH_MAX_BYTES];
+	mint_hash_bytes(MINT_HASH_SHA256, j->recipe.text.data, j->recipe.text.len, md);
+	mint_hex_encode(md, 32, j->recipe_sha256);
+	j->recipe_sha256[64] = '\0';
+}
+
 int pkg_emit_all(struct pkg_job *j, struct mint_err *err)
 {
 	const char *out = j->o->out_dir ? j->o->out_dir : "packages";
@@ -382,6 +386,7 @@ int pkg_emit_all(struct pkg_job *j, struct mint_err *err)
 		rc = mint_err_set(err, MINT_EIO, "cannot create %s: %s", staging.data,
 				  strerror(errno));
 	bool staged = !rc;
+	hash_recipe(j);
 	for (size_t i = 0; !rc && i < j->n_targets; i++)
 		if (!j->targets[i].skipped)
 			rc = emit_one(j, &j->targets[i], staging.data, err);

@@ -109,14 +109,6 @@ static int subst_dup(struct expander *x, const char *origin, const char *text,
 	return 0;
 }
 
-static int kvs_copy(const struct mint_image_kvs *src, struct mint_image_kvs *dst)
-{
-	for (size_t i = 0; src && i < src->n; i++)
-		if (mint_recipe_kvs_set(dst, src->v[i].key, src->v[i].value))
-			return MINT_ENOMEM;
-	return 0;
-}
-
 static void build_step_free(struct mint_build_step *s)
 {
 	free(s->name);
@@ -212,7 +204,7 @@ static int emit_run(struct expander *x, const char *origin, const struct mint_re
 	if (!rc)
 		rc = step_name(x, origin, s, sc, b.script, &b.name);
 	if (!rc && (!(b.origin = strdup(origin)) || !(b.working_directory = strdup(workdir)) ||
-		    kvs_copy(sc->env, &b.environment)))
+		    mint_recipe_kvs_merge(&b.environment, sc->env)))
 		rc = oom(x->err);
 	if (rc) {
 		build_step_free(&b);
@@ -319,7 +311,7 @@ static int emit_fetch(struct expander *x, const char *origin, const struct mint_
 	if (!rc)
 		rc = step_name(x, origin, s, sc, "fetch", &b.name);
 	if (!rc && (!(b.origin = strdup(origin)) || !(b.working_directory = strdup(workdir)) ||
-		    kvs_copy(sc->env, &b.environment)))
+		    mint_recipe_kvs_merge(&b.environment, sc->env)))
 		rc = oom(x->err);
 	if (rc) {
 		build_step_free(&b);
@@ -408,7 +400,7 @@ out:
 static int step_env(struct expander *x, const char *origin, const struct mint_recipe_step *s,
 		    const struct scope *sc, struct mint_image_kvs *env)
 {
-	if (kvs_copy(sc->env, env))
+	if (mint_recipe_kvs_merge(env, sc->env))
 		return oom(x->err);
 	for (size_t i = 0; i < s->environment.n; i++) {
 		char *v = NULL;

@@ -134,6 +134,14 @@ int mint_recipe_kvs_set(struct mint_image_kvs *kv, const char *key, const char *
 	return cfg_kvs_set(kv, key, value);
 }
 
+int mint_recipe_kvs_merge(struct mint_image_kvs *dst, const struct mint_image_kvs *src)
+{
+	for (size_t i = 0; src && i < src->n; i++)
+		if (cfg_kvs_set(dst, src->v[i].key, src->v[i].value))
+			return MINT_ENOMEM;
+	return 0;
+}
+
 void mint_recipe_kvs_free(struct mint_image_kvs *kv)
 {
 	cfg_kvs_free(kv);
